@@ -1,0 +1,227 @@
+"""The command line: a thin face over the same core as the window.
+
+Every command exits 0 on success; on bad input it prints one line (Chinese) on
+stderr, exits non-zero, and leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """A one-line reason for the user; becomes exit code 2."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = text.lower().split("x")
+        return int(w), int(h)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"尺寸格式应为 宽x高，如 1600x1000：{text}") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        raise CliError(f"参数错误：{message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="gxdesk", description="政务公开工作台账")
+    p.add_argument("--db", type=Path, help="数据库文件（默认：用户自己的数据库）")
+    p.add_argument("--self-test", action="store_true", help="自检后退出")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    g = sub.add_parser("gui", help="打开主窗口（默认）")
+    g.add_argument("--on", type=_date, help="以该日期计算红黄绿灯")
+    g.add_argument("--view", choices=["table", "gantt"], default="table")
+    g.add_argument("--screenshot", type=Path, help="离屏渲染主窗口到 PNG 后退出")
+    g.add_argument("--size", type=_size, default=(1600, 1000))
+
+    i = sub.add_parser("import-plan", help="导入工作要点分解表（.txt/.docx/.xlsx）")
+    i.add_argument("file", type=Path)
+    i.add_argument("--year", type=int)
+    i.add_argument("--issued", type=_date, help="方案印发日期 YYYY-MM-DD")
+
+    t = sub.add_parser("tasks", help="列出任务")
+    t.add_argument("--unit")
+    t.add_argument("--light", choices=["red", "yellow", "green"])
+    t.add_argument("--on", type=_date)
+    t.add_argument("--json", action="store_true")
+
+    sub.add_parser("check", help="检查数据库完整性")
+    b = sub.add_parser("backup", help="备份数据库")
+    b.add_argument("out", type=Path)
+    r = sub.add_parser("restore", help="从备份恢复数据库")
+    r.add_argument("file", type=Path)
+    return p
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from gxdesk.paths import default_database
+    from gxdesk.store.database import open_database
+
+    return open_database(args.db or default_database())
+
+
+def cmd_import_plan(args: argparse.Namespace) -> int:
+    from gxdesk.core.plan import build_plan
+    from gxdesk.exchange.plan_reader import read_plan
+    from gxdesk.store.plans import save_plan
+
+    if not args.file.is_file():
+        raise CliError(f"文件不存在：{args.file}")
+    draft = build_plan(read_plan(args.file), year=args.year, issued=args.issued)
+    db = _open(args)
+    try:
+        with db.transaction() as session:
+            result = save_plan(session, draft, source_name=args.file.name)
+    finally:
+        db.close()
+    print(
+        f"已导入计划 #{result.plan_id}《{draft.title}》：{result.categories} 个类别，"
+        f"{result.tasks} 项任务，{result.assignments} 条分工，"
+        f"{result.inferred} 处由合并单元格推断（待确认），{result.needs_review} 处需人工核对"
+    )
+    for warning in draft.warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from gxdesk.store import queries
+    from gxdesk.store.tasks_json import task_dicts
+
+    db = _open(args)
+    try:
+        plan = queries.current_plan(db)
+        if plan is None:
+            raise CliError("数据库中还没有计划，请先 import-plan")
+        on = args.on or dt.date.today()
+        rows = queries.list_tasks(db, plan.id, on=on)
+        if args.light:
+            rows = [r for r in rows if r.light.value == args.light]
+        if args.unit:
+            try:
+                rows = queries.filter_by_unit(db, rows, args.unit)
+            except LookupError as exc:
+                raise CliError(str(exc)) from None
+        if args.json:
+            json.dump(task_dicts(db, rows), sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        else:
+            for r in rows:
+                due = r.due.isoformat() if r.due else "—"
+                print(
+                    f"{r.id}\t{r.category_seq}.{r.seq}\t{r.light.label}\t{r.status.value}\t"
+                    f"{due}\t{r.deadline_text}\t{r.units_text}\t{r.name}"
+                )
+    finally:
+        db.close()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from gxdesk.store.database import check_database
+
+    db = _open(args)
+    db.close()
+    problems = check_database(db.path)
+    for line in problems:
+        print(line)
+    if problems:
+        raise CliError(f"数据库有 {len(problems)} 处问题")
+    print(f"数据库完好：{db.path}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from gxdesk.store.database import backup_database
+
+    db = _open(args)
+    db.close()
+    backup_database(db.path, args.out)
+    print(f"已备份到 {args.out}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from gxdesk.paths import default_database
+    from gxdesk.store.database import restore_database
+
+    target = args.db or default_database()
+    restore_database(args.file, target)
+    print(f"已从 {args.file} 恢复 {target}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from gxdesk.ui.app import run_gui
+
+    return run_gui(
+        db_path=args.db,
+        on=getattr(args, "on", None),
+        view=getattr(args, "view", "table"),
+        screenshot=getattr(args, "screenshot", None),
+        size=getattr(args, "size", (1600, 1000)),
+    )
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from gxdesk.selftest import run_self_test
+
+    return run_self_test()
+
+
+COMMANDS = {
+    "import-plan": cmd_import_plan,
+    "tasks": cmd_tasks,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "gui": cmd_gui,
+}
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from gxdesk.core.plan import PlanError
+    from gxdesk.core.workdays import CalendarUnknownError
+    from gxdesk.exchange.safety import BadFileError
+    from gxdesk.store.database import DatabaseError
+
+    return (CliError, PlanError, BadFileError, DatabaseError, CalendarUnknownError, OSError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    try:
+        args = build_parser().parse_args(argv)
+        if args.self_test:
+            return cmd_self_test(args)
+        return COMMANDS[args.command or "gui"](args)
+    except _known_errors() as exc:
+        print(f"gxdesk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("gxdesk: 已取消", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Read-only rows the store hands to the command line and the window.
+
+Slotted frozen dataclasses: as light as tuples in memory, safe to pass between
+threads, and never live ORM objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from gxdesk.core.model import DeadlineKind, Light, Role, Status
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInfo:
+    id: int
+    title: str
+    year: int
+    issued_on: dt.date | None
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRow:
+    id: int
+    plan_id: int
+    seq: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """One line of the task list (the table, `tasks`, the report)."""
+
+    id: int
+    plan_id: int
+    category_id: int
+    category_seq: int
+    category_title: str
+    seq: int
+    name: str
+    requirement: str
+    deadline_text: str
+    deadline_kind: DeadlineKind
+    due: dt.date | None
+    deadline_inferred: bool
+    deadline_review: bool
+    units_text: str
+    units_inferred: bool
+    units_review: bool
+    status: Status
+    light: Light
+    latest_text: str
+    latest_unit: str
+    latest_at: dt.datetime | None
+    version: int
+    due_note: str = ""  # why no due date could be computed (e.g. a year the calendar lacks)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentView:
+    id: int
+    task_id: int
+    unit_id: int
+    unit: str
+    role: Role
+    is_group: bool
+    inferred: bool
+    version: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressView:
+    id: int
+    assignment_id: int
+    task_id: int
+    unit_id: int
+    unit: str
+    period: str
+    status: Status
+    percent: int | None
+    text: str
+    done_on: dt.date | None
+    evidence: str
+    problems: str
+    contact: str
+    phone: str
+    reported_at: dt.datetime
+    source: str
+    source_file: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    id: int
+    name: str
+    short_name: str
+    contact: str
+    phone: str
+    is_group: bool
+    members: tuple[int, ...] = ()
