@@ -23,6 +23,10 @@ def parse_chinese_number(token: str) -> int | None:
     """Value of a Chinese numeral below 10,000, or None if ``token`` is not one."""
     if not token:
         return None
+    if not any(ch in _UNITS for ch in token):  # digit by digit: 二〇一五 → 2015
+        if not all(ch in _DIGITS for ch in token):
+            return None
+        return int("".join(str(_DIGITS[ch]) for ch in token))
     total, digit = 0, None
     for ch in token:
         if ch in _DIGITS:

@@ -41,9 +41,12 @@ def fold_width(text: str) -> str:
     """
     out = []
     for ch in text:
-        if "\uff10" <= ch <= "\uff19" or "\uff21" <= ch <= "\uff3a" or "\uff41" <= ch <= "\uff5a":
-            out.append(unicodedata.normalize("NFKC", ch))
-        elif ch in "\uff0e\uff05\uff0f\uff0d":  # ．％／－
+        if (
+            "\uff10" <= ch <= "\uff19"
+            or "\uff21" <= ch <= "\uff3a"
+            or "\uff41" <= ch <= "\uff5a"
+            or ch in "\uff0e\uff05\uff0f\uff0d"
+        ):
             out.append(unicodedata.normalize("NFKC", ch))
         else:
             out.append(ch)

@@ -81,9 +81,18 @@ def fill_default_groups(session: Session) -> None:
             )
 
 
-def save_plan(session: Session, draft: PlanDraft, *, source_name: str = "") -> ImportResult:
-    """Insert ``draft`` as a new plan; the caller's transaction commits or rolls back."""
-    now = dt.datetime.now().replace(microsecond=0)
+def save_plan(
+    session: Session,
+    draft: PlanDraft,
+    *,
+    source_name: str = "",
+    now: dt.datetime | None = None,
+) -> ImportResult:
+    """Insert ``draft`` as a new plan; the caller's transaction commits or rolls back.
+
+    ``now`` stamps the rows (fixed when building the shipped seed, so it is reproducible).
+    """
+    now = now or dt.datetime.now().replace(microsecond=0)
     plan_id = _next_id(session, Plan.id)
     session.execute(
         insert(Plan),
