@@ -1,13 +1,14 @@
 """Read-only rows the store hands to the command line and the window.
 
-Slotted frozen dataclasses: as light as tuples in memory, safe to pass between
-threads, and never live ORM objects.
+Named tuples and slotted frozen dataclasses: as light as tuples in memory, safe
+to pass between threads, and never live ORM objects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from gxdesk.core.model import DeadlineKind, Light, Role, Status
 
@@ -29,9 +30,13 @@ class CategoryRow:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class TaskRow:
-    """One line of the task list (the table, `tasks`, the report)."""
+class TaskRow(NamedTuple):
+    """One line of the task list (the table, `tasks`, the report).
+
+    A named tuple, not a dataclass: 20,000 of them are built per refresh, and a
+    tuple is the cheapest immutable row Python has (a frozen dataclass's
+    ``__init__`` measured ~1.5× slower here).
+    """
 
     id: int
     plan_id: int

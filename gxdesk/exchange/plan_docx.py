@@ -157,4 +157,3 @@ def read_plan_docx(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
     if cols is None:
         raise BadFileError(HEADER_EXPECTED)
     return build_plan(title or first_para, rows, source="docx", header=header)
-

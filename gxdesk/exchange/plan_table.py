@@ -63,7 +63,9 @@ HEADER_EXPECTED = "未找到表头：需要包含“工作任务”“完成时�
 _NAME_TO_FIELD = {name: f for f, names in SYNONYMS.items() for name in names}
 _HEADER_JUNK = re.compile(r"[\s\u3000*＊:：]+")
 _HEADER_NOTE = re.compile(r"[（(][^（）()]*[)）]$")
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分类项])")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分类项])"
+)
 _FOOTER = re.compile(r"^(?:注|备注|说明|附注)[\s:：]")
 
 

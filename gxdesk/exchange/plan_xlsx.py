@@ -74,7 +74,11 @@ class _Merges:
     def __init__(self, ranges: Any, columns: set[int], first_row: int) -> None:
         self._by_col: dict[int, list[tuple[int, int, int, int]]] = {c: [] for c in columns}
         for rng in ranges:
-            if rng.max_row <= first_row or rng.min_row == rng.max_row and rng.min_col == rng.max_col:
+            if (
+                rng.max_row <= first_row
+                or rng.min_row == rng.max_row
+                and rng.min_col == rng.max_col
+            ):
                 continue
             for c in columns:
                 if rng.min_col <= c <= rng.max_col:
@@ -120,9 +124,13 @@ def _read_sheet(ws: Any, limits: Limits) -> RawPlan | None:
     max_row = max(r for r, _ in values)
     max_col = max(c for _, c in values)
     if max_row > limits.max_rows:
-        raise BadFileError(f"工作表“{ws.title}”数据行数过多（{max_row} 行，上限 {limits.max_rows}）")
+        raise BadFileError(
+            f"工作表“{ws.title}”数据行数过多（{max_row} 行，上限 {limits.max_rows}）"
+        )
     if max_col > limits.max_cols:
-        raise BadFileError(f"工作表“{ws.title}”数据列数过多（{max_col} 列，上限 {limits.max_cols}）")
+        raise BadFileError(
+            f"工作表“{ws.title}”数据列数过多（{max_col} 列，上限 {limits.max_cols}）"
+        )
     rows: dict[int, dict[int, str]] = {}
     for (r, c), text in values.items():
         rows.setdefault(r, {})[c] = text

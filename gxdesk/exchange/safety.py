@@ -131,7 +131,9 @@ def _sniff_zip(p: Path) -> str:
             ctypes = _read_member_head(zf, "[Content_Types].xml", 256 * 1024).lower()
     except BadFileError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+    except NotImplementedError:  # unknown compression method / zip version
+        raise BadFileError("文件使用了不支持的压缩方式，请用 Excel/Word 重新保存") from None
+    except Exception:  # BadZipFile, zlib.error, EOFError, OSError, ...
         raise BadFileError(
             "文件不是有效的 Office 文档（ZIP 结构损坏）：可能已损坏或被截断"
         ) from None
@@ -256,12 +258,12 @@ def check_zip(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
                         )
     except BadFileError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+    except NotImplementedError as exc:  # unknown compression method / zip version
+        raise BadFileError("文件使用了不支持的压缩方式，请用 Excel/Word 重新保存") from exc
+    except Exception as exc:  # BadZipFile, zlib.error, EOFError, OSError, ...
         raise BadFileError(
             "文件不是有效的 Office 文档（ZIP 结构损坏）：可能已损坏或被截断"
         ) from exc
-    except NotImplementedError as exc:  # unsupported compression method
-        raise BadFileError("文件使用了不支持的压缩方式，请用 Excel/Word 重新保存") from exc
 
 
 def _check_xml_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -403,15 +405,15 @@ def open_workbook_values(path: str | os.PathLike[str], limits: Limits = DEFAULT_
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
-            return load_workbook(
-                os.fspath(path), read_only=False, data_only=True, keep_vba=False, keep_links=False
-            )
+            # a file object, not the name: openpyxl would judge by the extension
+            with open(path, "rb") as fh:
+                return load_workbook(
+                    fh, read_only=False, data_only=True, keep_vba=False, keep_links=False
+                )
     except BadFileError:
         raise
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
-        raise BadFileError(
-            "文件不是有效的 Excel 工作簿（.xlsx）：可能已损坏或被截断"
-        ) from exc
+        raise BadFileError("文件不是有效的 Excel 工作簿（.xlsx）：可能已损坏或被截断") from exc
     except Exception as exc:  # lxml / defusedxml / malformed parts
         raise BadFileError(
             f"文件不是有效的 Excel 工作簿（.xlsx）：内容无法解析（{type(exc).__name__}）"

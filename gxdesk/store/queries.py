@@ -70,6 +70,9 @@ def load_calendar(db: Database) -> WorkdayCalendar:
     )
 
 
+_KINDS = frozenset(k.value for k in DeadlineKind)
+_STATUSES = frozenset(st.value for st in Status)
+
 _LIST_SQL = """
 SELECT t.id, t.plan_id, t.category_id, c.seq, c.title, t.seq, t.name, t.requirement,
        t.deadline_text, t.deadline_kind, t.deadline_due, t.deadline_workdays,
@@ -101,54 +104,36 @@ def list_tasks(
     with db.raw() as conn:
         issued = _d(conn.execute("SELECT issued_on FROM plan WHERE id=?", (plan_id,)).fetchone()[0])
         rows = conn.execute(_LIST_SQL, (plan_id,)).fetchall()
-    due_cache: dict[tuple, tuple[dt.date | None, str]] = {}
-    kinds = {k.value: k for k in DeadlineKind}
-    statuses = {s.value: s for s in Status}
+    # Few distinct (deadline, status) pairs recur over thousands of rows: resolve each once.
+    resolved: dict[tuple, tuple[DeadlineKind, dt.date | None, str, Status, Light]] = {}
     workdays_until = calendar.workdays_between
+    no_issue = "未设置印发日期，无法计算"
     out = []
     append = out.append
     for r in rows:
-        kind = kinds.get(r[9], DeadlineKind.NONE)
-        key = (kind, r[10], r[11], r[12])
-        resolved = due_cache.get(key)
-        if resolved is None:
+        key = (r[9], r[10], r[11], r[12], r[18])
+        found = resolved.get(key)
+        if found is None:
+            kind = DeadlineKind(r[9]) if r[9] in _KINDS else DeadlineKind.NONE
             spec = DeadlineSpec(r[8], kind, _d(r[10]), r[11], Period(r[12]) if r[12] else None)
+            note = no_issue if kind is DeadlineKind.RELATIVE and issued is None else ""
             try:
-                resolved = (resolve_due(spec, issued=issued, calendar=calendar, on=on), "")
+                due = resolve_due(spec, issued=issued, calendar=calendar, on=on)
             except CalendarUnknownError as exc:
-                resolved = (None, str(exc))
-            due_cache[key] = resolved
-        due, note = resolved
-        if kind is DeadlineKind.RELATIVE and issued is None:
-            note = "未设置印发日期，无法计算"
-        status = statuses.get(r[18], Status.NOT_STARTED)
+                due, note = None, str(exc)
+            status = Status(r[18]) if r[18] in _STATUSES else Status.NOT_STARTED
+            light = light_for(status, due, on, workdays_until, yellow_workdays)
+            found = resolved[key] = (kind, due, note, status, light)
+        kind, due, note, status, light = found
+        latest_at = r[22]
         append(
             TaskRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                kind,
-                due,
-                bool(r[13]),
-                bool(r[14]),
-                r[15],
-                bool(r[16]),
-                bool(r[17]),
-                status,
-                light_for(status, due, on, workdays_until, yellow_workdays),
-                r[20] or "",
-                r[21] or "",
-                _dt(r[22]),
-                r[19],
-                note,
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], kind, due,
+                r[13] == 1, r[14] == 1, r[15], r[16] == 1, r[17] == 1, status, light,
+                r[20] or "", r[21] or "", _datetime(latest_at) if latest_at else None,
+                r[19], note,
             )
-        )
+        )  # fmt: skip
     return out
 
 
