@@ -43,7 +43,6 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="gxdesk", description="政务公开工作台账")
     p.add_argument("--db", type=Path, help="数据库文件（默认：用户自己的数据库）")
-    p.add_argument("--self-test", action="store_true", help="自检后退出")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     g = sub.add_parser("gui", help="打开主窗口（默认）")
@@ -62,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--light", choices=["red", "yellow", "green"])
     t.add_argument("--on", type=_date)
     t.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("calendar", help="查看或录入某年的放假调休安排")
+    c.add_argument("year", type=int, nargs="?")
+    c.add_argument("--holiday", action="append", default=[], metavar="DATE[..DATE]")
+    c.add_argument("--workday", action="append", default=[], metavar="DATE", help="调休上班日")
+    c.add_argument("--note", default="")
 
     sub.add_parser("check", help="检查数据库完整性")
     b = sub.add_parser("backup", help="备份数据库")
@@ -135,6 +140,52 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _span(text: str) -> list[dt.date]:
+    from gxdesk.store.calendar import expand
+
+    first, _, last = text.partition("..")
+    try:
+        return expand(_date(first), _date(last) if last else None)
+    except (argparse.ArgumentTypeError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from gxdesk.core.workdays import PACKAGE_YEARS, DayOverride
+    from gxdesk.store import calendar, queries
+
+    db = _open(args)
+    try:
+        if args.holiday or args.workday:
+            if args.year is None:
+                raise CliError("录入放假安排时须指定年份，如：calendar 2027 --holiday 2027-01-01")
+            days = [DayOverride(d, False, args.note) for s in args.holiday for d in _span(s)]
+            days += [DayOverride(d, True, args.note) for s in args.workday for d in _span(s)]
+            try:
+                with db.transaction() as session:
+                    count = calendar.enter_year(session, args.year, days, args.note)
+            except ValueError as exc:
+                raise CliError(str(exc)) from None
+            print(f"已录入 {args.year} 年放假调休安排：{count} 天")
+            return 0
+        cal = queries.load_calendar(db)
+        with db.reading() as session:
+            entered = calendar.entered_years(session)
+        print(f"内置日历：{PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1} 年")
+        print(f"已录入：{'、'.join(map(str, entered)) or '无'}")
+        if args.year is not None:
+            if not cal.knows(args.year):
+                raise CliError(f"{args.year} 年的放假调休安排未知")
+            day = dt.date(args.year, 1, 1)
+            while day.year == args.year:
+                if cal.is_workday(day) == (day.weekday() >= 5):
+                    print(f"{day.isoformat()}\t{'上班' if cal.is_workday(day) else '休息'}")
+                day += dt.timedelta(days=1)
+    finally:
+        db.close()
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from gxdesk.store.database import check_database
 
@@ -181,15 +232,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
     )
 
 
-def cmd_self_test(args: argparse.Namespace) -> int:
-    from gxdesk.selftest import run_self_test
-
-    return run_self_test()
-
-
 COMMANDS = {
     "import-plan": cmd_import_plan,
     "tasks": cmd_tasks,
+    "calendar": cmd_calendar,
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,
@@ -212,9 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     try:
         args = build_parser().parse_args(argv)
-        if args.self_test:
-            return cmd_self_test(args)
         return COMMANDS[args.command or "gui"](args)
+    except BrokenPipeError:  # e.g. `gxdesk tasks | head`: the reader left, nothing to say
+        sys.stderr = None
+        return 0
     except _known_errors() as exc:
         print(f"gxdesk: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
