@@ -94,26 +94,24 @@ def add_reports(
     return ids
 
 
-def withdraw_reports(session: Session, progress_ids: Iterable[int]) -> set[int]:
-    """Mark reports withdrawn (undo): they stay in the file as history. Returns task ids."""
+def _set_withdrawn(session: Session, progress_ids: Iterable[int], withdrawn: bool) -> set[int]:
     ids = list(progress_ids)
     if not ids:
         return set()
     tasks = set(session.scalars(select(Progress.task_id).where(Progress.id.in_(ids))))
-    session.execute(update(Progress).where(Progress.id.in_(ids)).values(withdrawn=True))
+    session.execute(update(Progress).where(Progress.id.in_(ids)).values(withdrawn=withdrawn))
     refresh_status(session, tasks)
     return tasks
+
+
+def withdraw_reports(session: Session, progress_ids: Iterable[int]) -> set[int]:
+    """Mark reports withdrawn (undo): they stay in the file as history. Returns task ids."""
+    return _set_withdrawn(session, progress_ids, True)
 
 
 def restore_reports(session: Session, progress_ids: Iterable[int]) -> set[int]:
-    """Undo of a withdrawal (redo of an added report)."""
-    ids = list(progress_ids)
-    if not ids:
-        return set()
-    tasks = set(session.scalars(select(Progress.task_id).where(Progress.id.in_(ids))))
-    session.execute(update(Progress).where(Progress.id.in_(ids)).values(withdrawn=False))
-    refresh_status(session, tasks)
-    return tasks
+    """Undo of a withdrawal (redo of an added report). Returns task ids."""
+    return _set_withdrawn(session, progress_ids, False)
 
 
 _LATEST_SQL = """
