@@ -1,0 +1,183 @@
+"""Speed of the main window, each figure beside its floor measured in the same run.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_ui.py
+
+Targets (issue 3): window visible ≤ 1.5× a bare QMainWindow; seed data on
+screen ≤ 3× the bare window; filtering 20,000 rows ≤ 3× filtering a plain list
+plus a model reset; sorting ≤ 1.5× ``sorted()`` plus a reset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from operator import attrgetter
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BARE = """
+import time; t0 = time.perf_counter()
+from PySide6 import QtWidgets
+app = QtWidgets.QApplication([])
+w = QtWidgets.QMainWindow(); w.resize(1400, 860); w.show(); app.processEvents()
+print(time.perf_counter() - t0)
+"""
+
+OURS = """
+import time, datetime; t0 = time.perf_counter()
+from gxdesk.ui.app import build_window
+app, w = build_window({db!r}, datetime.date(2014, 9, 30), remember=False)
+w.show(); app.processEvents()
+t1 = time.perf_counter() - t0
+w.load(); app.processEvents()
+assert w.model.rowCount() == 34
+print(t1, time.perf_counter() - t0)
+"""
+
+
+def _process(code: str, runs: int = 5) -> list[list[float]]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = []
+    for _ in range(runs):
+        res = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out.append([float(x) for x in res.stdout.split()])
+    return out
+
+
+def _best(fn, runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _line(label: str, value: float, floor: float, target: float) -> None:
+    ratio = value / floor
+    verdict = "ok" if ratio <= target else "SLOW"
+    print(
+        f"{label:<34} {value * 1000:8.1f} ms   floor {floor * 1000:8.1f} ms   "
+        f"{ratio:5.2f}× (≤ {target}×) {verdict}"
+    )
+
+
+def _rows(n: int):
+    from gxdesk.core.model import DeadlineKind, Light, Status
+    from gxdesk.core.views import TaskRow
+
+    lights = (Light.RED, Light.YELLOW, Light.GREEN)
+    words = ["预算", "决算", "审计", "采购", "征地", "环境", "食品", "信用", "招生", "就业"]
+    return [
+        TaskRow(
+            i,
+            1,
+            1 + i % 8,
+            1 + i % 8,
+            "类别",
+            i,
+            f"{words[i % 10]}信息公开第{i}项",
+            f"按要求公开{words[(i * 7) % 10]}信息",
+            "年内",
+            DeadlineKind.FIXED,
+            dt.date(2014, 1, 1) + dt.timedelta(days=i % 365),
+            False,
+            False,
+            f"市{words[(i * 3) % 10]}局牵头",
+            False,
+            False,
+            Status.NOT_STARTED,
+            lights[i % 3],
+            "",
+            "",
+            None,
+            1,
+        )
+        for i in range(n)
+    ]
+
+
+def main() -> None:
+    from gxdesk.ui.qt import QtWidgets
+
+    rng = random.Random(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "seed.sqlite"
+        shutil.copyfile(ROOT / "data" / "seed.sqlite", db)
+        os.environ["GXDESK_HOME"] = tmp
+        bare = statistics.median(r[0] for r in _process(BARE))
+        ours = _process(OURS.format(db=str(db)))
+        _line("main window visible", statistics.median(r[0] for r in ours), bare, 1.5)
+        _line("seed data on screen", statistics.median(r[1] for r in ours), bare, 3.0)
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    from gxdesk.ui.task_model import Column, TaskFilter, TaskTableModel
+
+    rows = _rows(20_000)
+    rng.shuffle(rows)
+    model = TaskTableModel()
+    model.set_rows(rows)
+    floor_model = TaskTableModel()
+    floor_model.set_rows(rows)
+
+    def plain_filter(needle: str):
+        found = [r for r in rows if needle in r.name]
+        floor_model.beginResetModel()
+        floor_model._rows = found
+        floor_model.endResetModel()
+
+    for needle in ("审", "审计", "审计信息公开第1"):
+        floor = _best(lambda n=needle: plain_filter(n))
+        ours_t = _best(
+            lambda n=needle: (model.set_filter(TaskFilter()), model.set_filter(TaskFilter(text=n)))
+        )
+        reset = _best(lambda: model.set_filter(TaskFilter()))
+        _line(f"filter 20,000 rows: “{needle}”", ours_t - reset, floor, 3.0)
+
+    model.set_filter(TaskFilter())
+
+    def plain_sort():
+        found = sorted(rows, key=attrgetter("name"))
+        floor_model.beginResetModel()
+        floor_model._rows = found
+        floor_model.endResetModel()
+
+    def ours_sort(column: int) -> float:
+        model._rows = list(rows)  # the same unsorted input the floor gets
+        t0 = time.perf_counter()
+        model.sort(column)
+        return time.perf_counter() - t0
+
+    floor = _best(plain_sort)
+    _line("sort 20,000 rows by 工作任务", min(ours_sort(Column.NAME) for _ in range(7)), floor, 1.5)
+
+    def plain_due():
+        found = sorted(rows, key=lambda r: r.due)
+        floor_model.beginResetModel()
+        floor_model._rows = found
+        floor_model.endResetModel()
+
+    floor = _best(plain_due)
+    _line("sort 20,000 rows by 截止日期", min(ours_sort(Column.DUE) for _ in range(7)), floor, 1.5)
+    del app
+
+
+if __name__ == "__main__":
+    main()

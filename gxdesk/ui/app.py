@@ -1,0 +1,118 @@
+"""Starting the window: the application, its font and translations, then the data.
+
+The window is shown first and the data are loaded on the next turn of the
+event loop, so the clerk sees the program at once; the readers for Word and
+Excel and the PDF writer are imported only when a command needs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+SCREENSHOT_PLATFORM = "offscreen"
+
+
+def _application() -> object:
+    from gxdesk.ui.qt import QtWidgets
+
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        app = QtWidgets.QApplication(sys.argv[:1])
+        app.setApplicationName("gxdesk")
+        app.setApplicationDisplayName("政务公开工作台账")
+        app.setOrganizationName("gxdesk")
+    return app
+
+
+def build_window(db_path: Path | None, on: dt.date | None, *, remember: bool = True):  # type: ignore[no-untyped-def]
+    """The application (created if needed), font, translations and an unloaded window."""
+    from gxdesk.paths import default_database
+    from gxdesk.store.database import open_database
+    from gxdesk.ui.context import AppContext
+    from gxdesk.ui.main_window import MainWindow
+    from gxdesk.ui.resources import install_font, install_translations
+    from gxdesk.ui.settings import WindowState, load_preferences
+
+    app = _application()
+    if not getattr(app, "_gxdesk_ready", False):
+        install_font(app)  # type: ignore[arg-type]
+        install_translations(app)  # type: ignore[arg-type]
+        app._gxdesk_ready = True  # type: ignore[attr-defined]
+    path = Path(db_path) if db_path else default_database()
+    db = open_database(path)
+    context = AppContext(db, on=on or dt.date.today(), preferences=load_preferences())
+    state = WindowState() if remember else None
+    window = MainWindow(context, state)
+    if state is not None:
+        state.add_recent(path)
+        state.set_last_database(path)
+    return app, window
+
+
+def run_gui(
+    db_path: Path | None,
+    on: dt.date | None,
+    view: str,
+    screenshot: Path | None,
+    size: tuple[int, int],
+) -> int:
+    """`gxdesk gui`: show the main window (or render it to ``screenshot`` and exit)."""
+    if screenshot is not None:
+        os.environ["QT_QPA_PLATFORM"] = SCREENSHOT_PLATFORM
+        _quiet_offscreen()
+    if view == "gantt":
+        print("gxdesk: 甘特图视图尚未提供，显示任务表", file=sys.stderr)
+    from gxdesk.ui.qt import QtCore
+
+    app, window = build_window(db_path, on, remember=screenshot is None)
+    if screenshot is not None:
+        return _screenshot(app, window, Path(screenshot), size)
+    window.show()
+    QtCore.QTimer.singleShot(0, window.load)
+    code = app.exec()  # type: ignore[attr-defined]
+    window.context.db.close()
+    return int(code)
+
+
+def _screenshot(app, window, out: Path, size: tuple[int, int]) -> int:  # type: ignore[no-untyped-def]
+    """Render the window with the seed's first category and first task selected."""
+    window.resize(*size)
+    window.splitter.setSizes(_splitter_sizes(size[0]))
+    window.show()
+    window.load()
+    ids = window.tree.model_.category_ids()
+    if ids:
+        window.tree.select_category(ids[0])
+    first = window.model.task_at(0)
+    if first is not None:
+        window.select_task(first.id)
+    for _ in range(3):
+        app.processEvents()
+    image = window.grab()
+    ok = image.save(str(out), "PNG")
+    window.close()
+    window.context.db.close()
+    if not ok:
+        print(f"gxdesk: 无法写入截图：{out}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _quiet_offscreen() -> None:
+    """Drop the offscreen plugin's one known, harmless warning; pass on everything else."""
+    from gxdesk.ui.qt import QtCore
+
+    def handler(kind: object, _context: object, message: str) -> None:
+        if "does not support propagateSizeHints" not in message:
+            sys.stderr.write(message + "\n")
+
+    QtCore.qInstallMessageHandler(handler)
+
+
+def _splitter_sizes(width: int) -> list[int]:
+    tree = max(270, min(330, width // 5))
+    detail = max(350, min(440, width * 27 // 100))
+    return [tree, width - tree - detail, detail]

@@ -1,0 +1,195 @@
+"""The 文件 menu's own actions: open, new, import a plan, backup, restore, recent files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gxdesk.store.database import DatabaseError, backup_database, open_database, restore_database
+from gxdesk.store.edits import RELOAD
+from gxdesk.ui.jobs import Job
+from gxdesk.ui.plan_import import PLAN_FILTER, ImportOutcome, import_plan, is_plan_file
+from gxdesk.ui.qt import QtGui, QtWidgets
+from gxdesk.ui.settings import WindowState
+
+if TYPE_CHECKING:
+    from gxdesk.ui.context import AppContext
+    from gxdesk.ui.main_window import MainWindow
+
+DB_FILTER = "gxdesk 数据库 (*.sqlite *.db);;所有文件 (*)"
+
+
+class FileActions:
+    def __init__(self, window: MainWindow, context: AppContext, state: WindowState) -> None:
+        self.window = window
+        self.context = context
+        self.state = state
+        self.last_job: Job | None = None
+        menu = window.menu_file
+        self.open = self._add(
+            menu, "打开数据库…", self.open_database, QtGui.QKeySequence.StandardKey.Open
+        )
+        self.new = self._add(
+            menu, "新建空数据库…", self.new_database, QtGui.QKeySequence.StandardKey.New
+        )
+        self.recent_menu = menu.addMenu("最近打开")
+        menu.addSeparator()
+        self.import_plan = self._add(menu, "导入工作要点…", self.choose_plan_file, "Ctrl+I")
+        menu.addSeparator()
+        self.backup = self._add(menu, "备份数据库…", self.backup_database)
+        self.restore = self._add(menu, "从备份恢复…", self.restore_database)
+        menu.addSeparator()
+        self._fill_recent()
+
+    def _add(
+        self, menu: QtWidgets.QMenu, text: str, slot: object, shortcut: object = None
+    ) -> QtGui.QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QtGui.QKeySequence(shortcut))
+        return action
+
+    def _folder(self) -> str:
+        return str(self.context.preferences.folder())
+
+    def _fail(self, title: str, exc: BaseException) -> None:
+        QtWidgets.QMessageBox.warning(self.window, title, str(exc))
+
+    # --- databases -----------------------------------------------------------------
+    def switch_to(self, path: Path) -> bool:
+        try:
+            db = open_database(path)
+        except (DatabaseError, OSError) as exc:
+            self._fail("无法打开数据库", exc)
+            return False
+        old = self.context.db
+        self.context.db = db
+        self.context.plan = None
+        if old is not None:
+            old.close()
+        self.context.undo_stack.clear()
+        self.state.add_recent(path)
+        self.state.set_last_database(path)
+        self._fill_recent()
+        self.context.reload_plan()
+        self.context.notify(RELOAD)
+        return True
+
+    def open_database(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self.window, "打开数据库", self._folder(), DB_FILTER
+        )
+        if path:
+            self.switch_to(Path(path))
+
+    def new_database(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, "新建空数据库", str(Path(self._folder()) / "新台账.sqlite"), DB_FILTER
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.exists():
+            QtWidgets.QMessageBox.warning(self.window, "新建空数据库", f"文件已存在：{target.name}")
+            return
+        self.switch_to(target)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for item in self.state.recent_files():
+            action = self.recent_menu.addAction(item)
+            action.triggered.connect(lambda _checked=False, p=item: self.switch_to(Path(p)))
+        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
+
+    def backup_database(self) -> None:
+        db = self.context.db
+        if db is None:
+            return
+        name = f"{db.path.stem}-备份.sqlite"
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, "备份数据库", str(Path(self._folder()) / name), DB_FILTER
+        )
+        if not path:
+            return
+        try:
+            backup_database(db.path, Path(path))
+        except (DatabaseError, OSError) as exc:
+            self._fail("备份失败", exc)
+            return
+        self.window.status_message(f"已备份到 {path}")
+
+    def restore_database(self) -> None:
+        db = self.context.db
+        if db is None:
+            return
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self.window, "从备份恢复", self._folder(), DB_FILTER
+        )
+        if not path:
+            return
+        answer = QtWidgets.QMessageBox.question(
+            self.window,
+            "从备份恢复",
+            f"用备份 {Path(path).name} 替换当前数据库？\n当前数据库会先另存一份备份。",
+        )
+        if answer != QtWidgets.QMessageBox.StandardButton.Yes:
+            return
+        target = db.path
+        db.close()
+        try:
+            restore_database(Path(path), target)
+        except (DatabaseError, OSError) as exc:
+            self._fail("恢复失败", exc)
+        self.switch_to(target)
+
+    # --- importing a plan -------------------------------------------------------------
+    def choose_plan_file(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self.window, "导入工作要点", self._folder(), PLAN_FILTER
+        )
+        if path:
+            self.start_import(Path(path))
+
+    def start_import(self, path: Path, year: int | None = None) -> Job | None:
+        db = self.context.db
+        if db is None:
+            return None
+        if not is_plan_file(path):
+            self._fail("无法导入", ValueError(f"只能导入 .txt、.docx 或 .xlsx 文件：{path.name}"))
+            return None
+
+        def done(outcome: ImportOutcome) -> None:
+            self.context.plan = None
+            self.context.reload_plan()
+            self.context.notify(RELOAD)
+            self.window.status_message(outcome.summary())
+            if outcome.warnings:
+                QtWidgets.QMessageBox.information(
+                    self.window, "导入提示", "\n".join(outcome.warnings[:20])
+                )
+
+        def failed(exc: BaseException) -> None:
+            from gxdesk.core.plan import PlanYearUnknown
+
+            if isinstance(exc, PlanYearUnknown):
+                year_, ok = QtWidgets.QInputDialog.getInt(
+                    self.window,
+                    "计划年度",
+                    "无法从标题确定年度，请输入计划年度：",
+                    self.context.on.year,
+                    2000,
+                    2100,
+                )
+                if ok:
+                    self.start_import(path, year_)
+                return
+            self._fail("导入失败", exc)
+
+        self.last_job = self.context.run_job(
+            f"正在导入 {path.name}",
+            lambda control: import_plan(db, path, control, year=year),
+            done,
+            failed,
+        )
+        return self.last_job

@@ -1,0 +1,12 @@
+"""The one module that imports the Qt binding; everything else imports from here.
+
+Keeping the binding behind one name means a change of binding or version quirk
+is handled in one place, and ``core``/``store``/``exchange`` stay Qt-free.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import Qt, Signal, Slot
+
+__all__ = ["QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot"]
