@@ -1,5 +1,9 @@
 """Opening, migrating and backing up the gxdesk SQLite file.
 
+Reads of lists use plain sqlite3 (:meth:`Database.raw`); SQLAlchemy is imported
+and its engine built only when something is first written or edited through the
+ORM, so the window can show the data before paying for that import.
+
 The file may sit on a shared or synced folder, so it uses the rollback journal
 with ``synchronous=FULL`` (not WAL, whose -wal/-shm side files do not survive
 being copied or synced). The schema version is SQLite's ``user_version``; the
@@ -13,14 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 APPLICATION_ID = 0x47584453  # "GXDS": marks a SQLite file as a gxdesk database
 
@@ -160,42 +166,11 @@ def migrate(path: Path, *, backup_dir: Path | None = None) -> int:
     return version
 
 
-@dataclass
-class Database:
-    """An open gxdesk file: the engine and a session factory bound to it."""
+def _make_engine(path: Path) -> tuple[Engine, sessionmaker[Session]]:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.orm import sessionmaker
 
-    path: Path
-    engine: Engine
-    sessions: sessionmaker[Session]
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed together, or not at all."""
-        with self.sessions.begin() as session:
-            yield session
-
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        with self.sessions() as session:
-            yield session
-
-    def raw(self) -> sqlite3.Connection:
-        """A plain sqlite3 connection for read-heavy list queries (caller closes it)."""
-        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
-        conn.execute("PRAGMA busy_timeout=5000")
-        return conn
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-
-def open_database(path: str | Path) -> Database:
-    """Open (creating or migrating as needed) the gxdesk database at ``path``."""
-    path = Path(path)
-    if not path.parent.exists():
-        raise DatabaseError(f"目录不存在：{path.parent}")
-    migrate(path)
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -212,7 +187,66 @@ def open_database(path: str | Path) -> Database:
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
+    return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+class Database:
+    """An open gxdesk file: plain sqlite3 for reading lists, SQLAlchemy for writing."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._engine: tuple[Engine, sessionmaker[Session]] | None = None
+        self._lock = threading.Lock()
+
+    def _orm(self) -> tuple[Engine, sessionmaker[Session]]:
+        with self._lock:
+            if self._engine is None:
+                self._engine = _make_engine(self.path)
+            return self._engine
+
+    @property
+    def engine(self) -> Engine:
+        return self._orm()[0]
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self._orm()[1]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed together, or not at all."""
+        with self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    @contextmanager
+    def raw(self) -> Iterator[sqlite3.Connection]:
+        """A plain read-only sqlite3 connection for list queries, closed afterwards."""
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA busy_timeout=5000")
+            yield conn
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine[0].dispose()
+                self._engine = None
+
+
+def open_database(path: str | Path) -> Database:
+    """Open (creating or migrating as needed) the gxdesk database at ``path``."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise DatabaseError(f"目录不存在：{path.parent}")
+    migrate(path)
+    return Database(path)
 
 
 def restore_database(src: Path, target: Path) -> Path:
