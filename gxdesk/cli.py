@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from gxdesk import exchange_cli
+
 EXIT_BAD_INPUT = 2
 
 
@@ -67,6 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--holiday", action="append", default=[], metavar="DATE[..DATE]")
     c.add_argument("--workday", action="append", default=[], metavar="DATE", help="调休上班日")
     c.add_argument("--note", default="")
+
+    x = sub.add_parser("export-units", help="导出各单位进展表（每个单位一个 .xlsx）")
+    x.add_argument("dir", type=Path)
+    x.add_argument("--unit", action="append", default=[], help="只导出该单位（可重复）")
+    m = sub.add_parser("merge", help="合并回收的进展表")
+    m.add_argument("files", nargs="+", type=Path)
+    m.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    m.add_argument("--json", action="store_true")
+    e = sub.add_parser("export-plan", help="导出整个台账为 .xlsx")
+    e.add_argument("out", type=Path)
 
     sub.add_parser("check", help="检查数据库完整性")
     b = sub.add_parser("backup", help="备份数据库")
@@ -236,6 +248,9 @@ COMMANDS = {
     "import-plan": cmd_import_plan,
     "tasks": cmd_tasks,
     "calendar": cmd_calendar,
+    "export-units": exchange_cli.cmd_export_units,
+    "merge": exchange_cli.cmd_merge,
+    "export-plan": exchange_cli.cmd_export_plan,
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,

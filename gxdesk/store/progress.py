@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gxdesk.core.model import Status
 from gxdesk.core.status import derive_status
-from gxdesk.store.schema import Assignment, Progress, Task
+from gxdesk.store.plans import sql_datetime
+from gxdesk.store.schema import Progress
 
 
 @dataclass(frozen=True)
@@ -43,55 +44,59 @@ class ReportInput:
     extra: dict = field(default_factory=dict)
 
 
+_INSERT_PROGRESS = (
+    "INSERT INTO progress (id, assignment_id, task_id, unit_id, period, status, percent, text,"
+    " done_on, evidence, problems, contact, phone, reported_at, source, source_file,"
+    " source_sha256, export_id, batch_id, assignment_version, withdrawn)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+)
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterable[str]:
+    """``IN (…)`` lists of integer ids, small enough for SQLite's variable limit."""
+    for start in range(0, len(ids), size):
+        yield ",".join(str(int(i)) for i in ids[start : start + size])
+
+
 def add_reports(
     session: Session, reports: Iterable[ReportInput], *, batch_id: int | None = None
 ) -> list[int]:
-    """Append ``reports``; returns the new progress ids. Task statuses are refreshed."""
+    """Append ``reports`` (one executemany); returns the new ids. Task statuses are refreshed.
+
+    One statement per row measured ~100 µs each, 2 s for a 20,000-row merge.
+    """
     reports = list(reports)
     if not reports:
         return []
     now = dt.datetime.now().replace(microsecond=0)
-    info = {
-        a_id: (task_id, version)
-        for a_id, task_id, version in session.execute(
-            select(Assignment.id, Assignment.task_id, Assignment.version).where(
-                Assignment.id.in_({r.assignment_id for r in reports})
-            )
-        )
-    }
-    ids = []
-    for r in reports:
+    conn = session.connection()
+    info: dict[int, tuple[int, int]] = {}
+    for marks in _chunks(sorted({r.assignment_id for r in reports})):
+        for a_id, task_id, version in conn.exec_driver_sql(
+            f"SELECT id, task_id, version FROM assignment WHERE id IN ({marks})"
+        ):
+            info[a_id] = (task_id, version)
+    first = (conn.exec_driver_sql("SELECT max(id) FROM progress").scalar() or 0) + 1
+    stamp = sql_datetime(now)
+    rows = []
+    for i, r in enumerate(reports):
         if r.assignment_id not in info:
             raise ValueError(f"没有这项任务分工（{r.assignment_id}）")
         task_id, version = info[r.assignment_id]
-        result = session.execute(
-            insert(Progress).returning(Progress.id),
-            {
-                "assignment_id": r.assignment_id,
-                "task_id": task_id,
-                "unit_id": r.unit_id,
-                "period": r.period or (r.reported_at or now).strftime("%Y-%m"),
-                "status": Status(r.status).value,
-                "percent": r.percent,
-                "text": r.text,
-                "done_on": r.done_on,
-                "evidence": r.evidence,
-                "problems": r.problems,
-                "contact": r.contact,
-                "phone": r.phone,
-                "reported_at": r.reported_at or now,
-                "source": r.source,
-                "source_file": r.source_file,
-                "source_sha256": r.source_sha256,
-                "export_id": r.export_id,
-                "batch_id": batch_id,
-                "assignment_version": r.assignment_version or version,
-                "withdrawn": False,
-            },
-        )
-        ids.append(result.scalar_one())
-    refresh_status(session, {info[r.assignment_id][0] for r in reports})
-    return ids
+        rows.append(
+            (
+                first + i, r.assignment_id, task_id, r.unit_id,
+                r.period or (r.reported_at or now).strftime("%Y-%m"), Status(r.status).value,
+                r.percent, r.text, r.done_on.isoformat() if r.done_on else None, r.evidence,
+                r.problems, r.contact, r.phone,
+                sql_datetime(r.reported_at) if r.reported_at else stamp, r.source,
+                r.source_file, r.source_sha256, r.export_id, batch_id,
+                r.assignment_version or version,
+            )
+        )  # fmt: skip
+    conn.exec_driver_sql(_INSERT_PROGRESS, rows)
+    refresh_status(session, {task_id for task_id, _ in info.values()})
+    return [row[0] for row in rows]
 
 
 def _set_withdrawn(session: Session, progress_ids: Iterable[int], withdrawn: bool) -> set[int]:
@@ -126,11 +131,12 @@ AND p.assignment_id IN (SELECT id FROM assignment WHERE role != 'cooperating')
 
 def refresh_status(session: Session, task_ids: Iterable[int]) -> None:
     """Recompute the derived status of the given tasks from their latest reports."""
-    ids = sorted(set(task_ids))
     conn = session.connection()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join(str(int(i)) for i in chunk)
+    changed = []
+    for marks in _chunks(sorted(set(task_ids)), 500):
+        current = dict(
+            conn.exec_driver_sql(f"SELECT id, status FROM task WHERE id IN ({marks})").all()
+        )
         expected = dict(
             conn.exec_driver_sql(
                 "SELECT a.task_id, SUM(CASE WHEN u.is_group THEN MAX(1, (SELECT count(*)"
@@ -142,8 +148,9 @@ def refresh_status(session: Session, task_ids: Iterable[int]) -> None:
         latest: dict[int, list[Status]] = defaultdict(list)
         for task_id, status in conn.exec_driver_sql(_LATEST_SQL.format(marks=marks)):
             latest[task_id].append(Status(status))
-        for task_id in chunk:
+        for task_id, old in current.items():
             new = derive_status(latest.get(task_id, []), expected.get(task_id, 1)).value
-            session.execute(
-                update(Task).where(Task.id == task_id, Task.status != new).values(status=new)
-            )
+            if new != old:
+                changed.append((new, task_id))
+    if changed:
+        conn.exec_driver_sql("UPDATE task SET status = ? WHERE id = ?", changed)

@@ -1,0 +1,268 @@
+"""Exchange speed, each figure beside its floor measured in the same run.
+
+    python benchmarks/bench_exchange.py [--files 100] [--rows 200] [--write-rows 2000]
+
+1. Merge: N returned workbooks of R rows each (exported by gxdesk, then filled in
+   and re-saved with openpyxl, as a unit's spreadsheet program would) — reading,
+   checking, validating and writing to the database, against python-calamine
+   just reading the same files. Target ≤ 1.5×.
+2. Write: one styled unit workbook of W rows against xlsxwriter writing the same
+   sheet (same cells, formats, validation, protection, print set-up). Target ≤ 3.2×.
+   xlsxwriter is only a floor for this benchmark (the ``bench`` extra), never a
+   dependency of gxdesk.
+
+Each timing is the best of a few runs, so a noisy machine does not decide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from openpyxl import load_workbook  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from gxdesk.core.model import Cell, Light, RawPlan, RawRow, Status  # noqa: E402
+from gxdesk.core.plan import build_plan  # noqa: E402
+from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitSheet  # noqa: E402
+from gxdesk.exchange.unit_workbook import write_unit_workbook  # noqa: E402
+from gxdesk.exchange_jobs import export_units, preview_merge  # noqa: E402
+from gxdesk.store.database import open_database  # noqa: E402
+from gxdesk.store.merge import apply_merge  # noqa: E402
+from gxdesk.store.plans import save_plan  # noqa: E402
+from gxdesk.store.schema import Unit  # noqa: E402
+
+ON = dt.date(2014, 10, 20)
+REQUIREMENT = "进一步细化公开内容，除涉密信息外，市级所有使用财政拨款的部门都要公开部门预算和决算。"
+
+
+def best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def build_database(folder: Path, units: int, tasks: int) -> Path:
+    path = folder / "bench.sqlite"
+    db = open_database(path)
+    with db.transaction() as s:
+        s.execute(
+            insert(Unit),
+            [
+                {
+                    "name": f"市单位{i:03d}",
+                    "short_name": "",
+                    "contact": "",
+                    "phone": "",
+                    "is_group": False,
+                }
+                for i in range(1, units + 1)
+            ],
+        )
+    rows = tuple(
+        RawRow(
+            category=Cell(f"{'一二三四五六七八'[i % 8]}、第{i % 8 + 1}类工作"),
+            name=Cell(f"工作任务{i:04d}"),
+            requirement=Cell(REQUIREMENT),
+            deadline=Cell("年内"),
+            units=Cell("市级各部门负责"),
+        )
+        for i in range(tasks)
+    )
+    draft = build_plan(RawPlan("2014年政府信息公开工作要点", rows, "text"), year=2014)
+    with db.transaction() as s:
+        save_plan(s, draft)
+    db.close()
+    return path
+
+
+def fill_in(path: Path, n: int) -> None:
+    """What a unit does: change every row's status, percent, text and date, then save."""
+    wb = load_workbook(path)
+    ws = wb["进展填报"]
+    for r in range(4, ws.max_row + 1):
+        ws.cell(r, 8).value = "推进中"
+        ws.cell(r, 9).value = 0.6
+        ws.cell(r, 10).value = f"第{n}个单位：已在门户网站公开，累计发布信息{r}条"
+        ws.cell(r, 11).value = "2014.10.15"
+    wb.save(path)
+
+
+def bench_merge(n_files: int, n_rows: int, work: Path) -> tuple[float, float]:
+    import python_calamine as pc
+
+    db_path = build_database(work, n_files, n_rows)
+    out = work / "returned"
+    out.mkdir()
+    db = open_database(db_path)
+    files = [f.path for f in export_units(db, out, on=ON)]
+    db.close()
+    for i, f in enumerate(files):
+        fill_in(f, i)
+    pristine = work / "pristine.sqlite"
+    shutil.copy(db_path, pristine)
+
+    def read_only() -> None:
+        for f in files:
+            wb = pc.CalamineWorkbook.from_path(str(f))
+            for name in wb.sheet_names:
+                wb.get_sheet_by_name(name).to_python()
+
+    applied = []
+
+    def merge() -> None:
+        shutil.copy(pristine, db_path)
+        db = open_database(db_path)
+        try:
+            plan = preview_merge(db, files, on=ON)
+            result = apply_merge(db, plan, backup_dir=work / "backups")
+            applied.append(result.applied)
+        finally:
+            db.close()
+
+    floor = best(read_only)
+    ours = best(merge)
+    assert applied[-1] == n_files * n_rows, applied
+    return floor, ours
+
+
+def sheet_rows(n: int) -> tuple[SheetRow, ...]:
+    return tuple(
+        SheetRow(
+            task_id=1000 + i,
+            assignment_id=5000 + i,
+            task_version=1,
+            assignment_version=1,
+            seq=str(i + 1),
+            category="三、推进财政资金信息公开",
+            name=f"预算和决算公开{i}",
+            requirement=REQUIREMENT,
+            deadline="年内\n（2014-12-31）",
+            role="牵头",
+            light=(Light.RED, Light.YELLOW, Light.GREEN)[i % 3],
+            status=Status.IN_PROGRESS if i % 2 else None,
+            percent=50 if i % 2 else None,
+            text="已在门户网站公开部门预算" if i % 2 else "",
+            done_on=dt.date(2014, 9, 30) if i % 4 == 1 else None,
+            contact="张三",
+            phone="03711234567",
+        )
+        for i in range(n)
+    )
+
+
+def write_xlsxwriter(rows: tuple[SheetRow, ...], path: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("进展填报")
+    base = {"font_name": "宋体", "font_size": 10, "border": 1, "text_wrap": True, "valign": "top"}
+    lead = wb.add_format({**base, "bg_color": "#F2F2F2", "locked": True})
+    unit = wb.add_format({**base, "locked": False, "num_format": "@"})
+    pct = wb.add_format({**base, "locked": False, "num_format": "0%"})
+    date = wb.add_format({**base, "locked": False, "num_format": "yyyy-mm-dd"})
+    lights = [wb.add_format({**base, "bg_color": c}) for c in ("#FFC7CE", "#FFEB9C", "#C6EFCE")]
+    ws.write_string(0, 0, "2014年政务公开工作进展表", lead)
+    ws.write_string(1, 0, "填报说明……", lead)
+    heads = [
+        "序号",
+        "类别",
+        "工作任务",
+        "工作要求",
+        "完成时限",
+        "责任分工",
+        "预警",
+        "进展状态",
+        "完成进度%",
+        "进展情况",
+        "完成时间",
+        "佐证材料",
+        "存在问题",
+        "联系人",
+        "联系电话",
+        "任务编号",
+    ]
+    ws.write_row(2, 0, heads, lead)
+    for i, r in enumerate(rows, 3):
+        ws.write_number(i, 0, int(r.seq), lead)
+        for c, v in enumerate((r.category, r.name, r.requirement, r.deadline, r.role), 1):
+            ws.write_string(i, c, v, lead)
+        ws.write_string(i, 6, r.light.label, lights[i % 3])
+        ws.write_string(i, 7, r.status.value if r.status else "", unit)
+        if r.percent is None:
+            ws.write_blank(i, 8, None, pct)
+        else:
+            ws.write_number(i, 8, r.percent / 100, pct)
+        ws.write_string(i, 9, r.text, unit)
+        if r.done_on:
+            ws.write_datetime(i, 10, dt.datetime.combine(r.done_on, dt.time()), date)
+        else:
+            ws.write_blank(i, 10, None, date)
+        for c, v in ((11, r.evidence), (12, r.problems), (13, r.contact), (14, r.phone)):
+            ws.write_string(i, c, v, unit)
+        ws.write_string(i, 15, f"T{r.task_id}", lead)
+    last = len(rows) + 2
+    ws.data_validation(3, 7, last, 7, {"validate": "list", "source": [s.value for s in Status]})
+    ws.data_validation(
+        3, 8, last, 8, {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}
+    )
+    ws.freeze_panes(3, 2)
+    ws.protect()
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(2)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    wb.add_worksheet("填报说明").write_string(0, 0, "填报说明")
+    meta = wb.add_worksheet("_gxdesk")
+    for i, r in enumerate(rows):
+        meta.write_row(i, 0, [r.task_id, r.assignment_id, 1, 1, "0123456789abcdef", "0123"])
+    meta.very_hidden()
+    wb.set_custom_property("gxdesk.export_id", "0" * 32)
+    wb.close()
+
+
+def bench_write(n_rows: int, work: Path) -> tuple[float, float]:
+    rows = sheet_rows(n_rows)
+    meta = ExportMeta(1, 1, 2014, 7, "市财政局", "0" * 32, dt.datetime(2014, 10, 20, 9, 0))
+    sheet = UnitSheet(meta, "2014年政府信息公开工作要点", ON, rows)
+    floor = best(lambda: write_xlsxwriter(rows, work / "xw.xlsx"), 5)
+    ours = best(lambda: write_unit_workbook(sheet, work / "gx.xlsx"), 5)
+    return floor, ours
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--files", type=int, default=100)
+    p.add_argument("--rows", type=int, default=200)
+    p.add_argument("--write-rows", type=int, default=2000)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        w_floor, w_ours = bench_write(args.write_rows, work)
+        print(
+            f"write {args.write_rows} rows: xlsxwriter {w_floor:.3f} s, gxdesk {w_ours:.3f} s,"
+            f" ratio {w_ours / w_floor:.2f} (target ≤ 3.2)"
+        )
+        m_floor, m_ours = bench_merge(args.files, args.rows, work)
+        print(
+            f"merge {args.files} files × {args.rows} rows: calamine read {m_floor:.3f} s,"
+            f" gxdesk merge {m_ours:.3f} s, ratio {m_ours / m_floor:.2f} (target ≤ 1.5)"
+        )
+        ok = w_ours / w_floor <= 3.2 and m_ours / m_floor <= 1.5
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""What a unit's progress workbook holds, as plain data.
+
+The writer (``gxdesk.exchange.unit_workbook``) turns a :class:`UnitSheet` into a
+file; the reader (``gxdesk.exchange.workbook_reader``) turns a returned file into
+a :class:`ReturnedWorkbook`; the merge engine (``gxdesk.store.merge``) decides
+what each returned row means. Keeping the shapes here lets ``store`` and
+``exchange`` agree without importing each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from gxdesk.core.model import Light, Status
+
+FORMAT = "gxdesk-unit-workbook"
+FORMAT_VERSION = 1
+
+# (field, header) in sheet order. The lead office's columns first, then the light,
+# then the unit's columns, then the row key.
+LEAD_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("seq", "序号"),
+    ("category", "类别"),
+    ("name", "工作任务"),
+    ("requirement", "工作要求"),
+    ("deadline", "完成时限"),
+    ("role", "责任分工"),
+)
+LIGHT_COLUMN = ("light", "预警")
+UNIT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("status", "进展状态"),
+    ("percent", "完成进度%"),
+    ("text", "进展情况"),
+    ("done_on", "完成时间"),
+    ("evidence", "佐证材料"),
+    ("problems", "存在问题"),
+    ("contact", "联系人"),
+    ("phone", "联系电话"),
+)
+KEY_COLUMN = ("key", "任务编号")
+ALL_COLUMNS = (*LEAD_COLUMNS, LIGHT_COLUMN, *UNIT_COLUMNS, KEY_COLUMN)
+TEXT_FIELDS = ("text", "evidence", "problems", "contact", "phone")
+
+_SPACE = re.compile(r"\s+")
+
+
+def header_key(text: object) -> str:
+    """A header cell reduced for matching: no spaces, no ％/% variants, no 注 marks."""
+    s = _SPACE.sub("", str(text or "")).replace("％", "%").replace("（", "(").replace("）", ")")
+    return s
+
+
+HEADER_FIELDS: dict[str, str] = {header_key(h): f for f, h in ALL_COLUMNS}
+HEADER_FIELDS.update(
+    {
+        "完成进度": "percent",
+        "完成进度(%)": "percent",
+        "进度": "percent",
+        "状态": "status",
+        "进展": "text",
+        "完成时限(日期)": "deadline",
+        "责任单位": "role",
+        "电话": "phone",
+        "编号": "key",
+    }
+)
+
+
+def task_key(task_id: int) -> str:
+    """The visible row key of a task (column 任务编号)."""
+    return f"T{task_id}"
+
+
+def parse_task_key(text: object) -> int | None:
+    m = re.fullmatch(r"\s*[Tt]\s*(\d{1,12})\s*", str(text or ""))
+    return int(m.group(1)) if m else None
+
+
+def _digest(values: Iterable[str]) -> str:
+    joined = "\x1f".join(["".join(v.split()) for v in values])
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def lead_hash(values: Iterable[str]) -> str:
+    """Hash of the lead office's columns of one row (layout whitespace ignored)."""
+    return _digest(values)
+
+
+def unit_hash(values: Iterable[str]) -> str:
+    """Hash of the unit's columns as they went out (the pre-filled report)."""
+    return _digest(values)
+
+
+# --- out --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One task of a unit's workbook, with the unit's latest report pre-filled."""
+
+    task_id: int
+    assignment_id: int
+    task_version: int
+    assignment_version: int
+    seq: str
+    category: str
+    name: str
+    requirement: str
+    deadline: str
+    role: str
+    light: Light
+    status: Status | None = None
+    percent: int | None = None
+    text: str = ""
+    done_on: dt.date | None = None
+    evidence: str = ""
+    problems: str = ""
+    contact: str = ""
+    phone: str = ""
+
+    def lead_values(self) -> tuple[str, ...]:
+        return (self.seq, self.category, self.name, self.requirement, self.deadline, self.role)
+
+    def unit_values(self) -> tuple[str, ...]:
+        return unit_values_text(
+            self.status,
+            self.percent,
+            self.text,
+            self.done_on,
+            self.evidence,
+            self.problems,
+            self.contact,
+            self.phone,
+        )
+
+
+def unit_values_text(
+    status: Status | None,
+    percent: int | None,
+    text: str,
+    done_on: dt.date | None,
+    evidence: str,
+    problems: str,
+    contact: str,
+    phone: str,
+) -> tuple[str, ...]:
+    """The unit's columns as comparable text (for the pre-fill hash)."""
+    return (
+        status.value if status else "",
+        "" if percent is None else str(percent),
+        text,
+        done_on.isoformat() if done_on else "",
+        evidence,
+        problems,
+        contact,
+        phone,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ExportMeta:
+    """The identifying data a workbook carries (hidden sheet and document properties)."""
+
+    plan_id: int
+    plan_revision: int
+    plan_year: int
+    unit_id: int
+    unit_name: str
+    export_id: str
+    exported_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RowKey:
+    """Per-row hidden data: which assignment, at which version, and the hashes."""
+
+    task_id: int
+    assignment_id: int
+    task_version: int
+    assignment_version: int
+    lead_hash: str
+    unit_hash: str
+
+
+@dataclass(frozen=True)
+class UnitSheet:
+    """Everything one unit's workbook shows."""
+
+    meta: ExportMeta
+    plan_title: str
+    on: dt.date
+    rows: tuple[SheetRow, ...]
+    lead_office: str = "政府办公室（政务公开办）"
+
+
+# --- in ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedRow:
+    """One non-empty data row of a returned workbook, values as the reader found them.
+
+    ``cells`` maps a field name to (value, cell address); values are whatever
+    the spreadsheet held (str, float, date, …). ``lead`` is the lead office's
+    columns as text, in LEAD_COLUMNS order.
+    """
+
+    row: int  # 1-based sheet row
+    key: str
+    task_id: int | None
+    lead: tuple[str, ...]
+    cells: dict[str, tuple[object, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReturnedWorkbook:
+    """A returned file after reading: identity (if any survived) and rows."""
+
+    file_name: str
+    sha256: str
+    sheet: str
+    meta: ExportMeta | None
+    meta_source: str  # "sheet", "properties" or "" (lost)
+    keys: dict[int, RowKey]
+    rows: tuple[ReturnedRow, ...]
+    missing_columns: tuple[str, ...] = ()
+    unit_hint: str = ""  # a unit name seen in the title or file name (fallback only)
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,493 @@
+"""Writing one unit's progress workbook (.xlsx) for it to fill in Excel or WPS.
+
+openpyxl's write-only mode with styles prepared once and shared between cells
+(building a style per cell is what makes openpyxl slow). Every text value is
+written as a string cell — never a formula, whatever it starts with — and the
+file is written under a temporary name and renamed, so a half-written file never
+carries the final name.
+
+The identifying data is kept twice: in a very-hidden sheet and in custom document
+properties, because re-saving in WPS or pasting into a new workbook may lose one
+of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.packaging.custom import IntProperty, StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from gxdesk.core.model import Light, Status
+from gxdesk.core.workbook_data import (
+    ALL_COLUMNS,
+    FORMAT,
+    FORMAT_VERSION,
+    LEAD_COLUMNS,
+    ExportMeta,
+    SheetRow,
+    UnitSheet,
+    lead_hash,
+    task_key,
+    unit_hash,
+)
+
+DATA_SHEET = "进展填报"
+GUIDE_SHEET = "填报说明"
+META_SHEET = "_gxdesk"
+HEADER_ROW = 3  # title, note, header
+PROPERTY_PREFIX = "gxdesk."
+PROPERTY_CHUNK = 250  # Office keeps custom property text up to 255 characters
+PROPERTY_HASH = 10  # characters of each row hash kept in the properties
+
+WIDTHS = {
+    "seq": 5,
+    "category": 11,
+    "name": 14,
+    "requirement": 34,
+    "deadline": 12,
+    "role": 8,
+    "light": 6,
+    "status": 9,
+    "percent": 8,
+    "text": 30,
+    "done_on": 11,
+    "evidence": 14,
+    "problems": 14,
+    "contact": 7,
+    "phone": 13,
+    "key": 7,
+}
+LINE_POINTS = 13.5  # one line of 10-point 宋体
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide.
+
+    Spreadsheet programs do not fit row heights to wrapped text when they open
+    a file, so the writer estimates them: a CJK character is about 1.8 widths.
+    """
+    usable = max(width - 1.0, 1.0)
+    total = 0
+    for part in text.split("\n"):
+        units = sum(1.8 if ord(ch) > 0x2E7F else 1.0 for ch in part)
+        total += max(1, -(-int(units) // int(usable)))
+    return total
+
+
+def _row_height(row: SheetRow) -> float:
+    lines = max(
+        _lines(row.category, WIDTHS["category"]),
+        _lines(row.name, WIDTHS["name"]),
+        _lines(row.requirement, WIDTHS["requirement"]),
+        _lines(row.deadline, WIDTHS["deadline"]),
+        _lines(row.role, WIDTHS["role"]),
+        _lines(row.text, WIDTHS["text"]),
+        _lines(row.evidence, WIDTHS["evidence"]),
+        _lines(row.problems, WIDTHS["problems"]),
+        2,
+    )
+    return min(lines * LINE_POINTS + 4, 409)
+
+
+STATUS_CHOICES = tuple(s.value for s in Status)
+
+_LIGHT_FILLS = {Light.RED: "FFC7CE", Light.YELLOW: "FFEB9C", Light.GREEN: "C6EFCE"}
+_LIGHT_FONTS = {Light.RED: "9C0006", Light.YELLOW: "7F6000", Light.GREEN: "006100"}
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Text that looks like an OOXML escape (_x0041_) is itself escaped, as Excel does,
+# or readers would turn it into the character it names.
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def safe_text(value: str) -> str:
+    """Text as it must be stored in a cell to be read back unchanged."""
+    value = _ILLEGAL.sub("", value)
+    if "_x" in value:
+        value = _OOXML_ESCAPE.sub(r"_x005F_\1", value)
+    return value
+
+
+_FILE_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def workbook_file_name(year: int, unit: str, on: dt.date) -> str:
+    """``2014年政务公开工作进展_市财政局_2014-09.xlsx``."""
+    safe = _FILE_UNSAFE.sub("_", unit).strip("._") or "单位"
+    return f"{year}年政务公开工作进展_{safe}_{on:%Y-%m}.xlsx"
+
+
+class _Styles:
+    """Every cell style of the workbook, built once; cells share the style arrays."""
+
+    def __init__(self, ws) -> None:  # type: ignore[no-untyped-def]
+        thin = Side(style="thin", color="A6A6A6")
+        border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        font = Font(name="宋体", size=10)
+        wrap = Alignment(wrap_text=True, vertical="top")
+        center = Alignment(horizontal="center", vertical="top", wrap_text=True)
+        locked = Protection(locked=True)
+        unlocked = Protection(locked=False)
+        grey = PatternFill("solid", fgColor="F2F2F2")
+        self.ws = ws
+
+        def make(**kw) -> object:  # type: ignore[no-untyped-def]
+            cell = WriteOnlyCell(ws, None)
+            for k, v in kw.items():
+                setattr(cell, k, v)
+            return cell._style
+
+        self.title = make(font=Font(name="黑体", size=14, bold=True))
+        self.note = make(font=Font(name="宋体", size=9, color="595959"))
+        head_font = Font(name="黑体", size=10, bold=True)
+        head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.head_lead = make(
+            font=head_font,
+            fill=PatternFill("solid", fgColor="D9D9D9"),
+            border=border,
+            alignment=head_align,
+        )
+        self.head_unit = make(
+            font=head_font,
+            fill=PatternFill("solid", fgColor="FFE699"),
+            border=border,
+            alignment=head_align,
+        )
+        self.lead = make(font=font, fill=grey, border=border, alignment=wrap, protection=locked)
+        self.lead_center = make(
+            font=font, fill=grey, border=border, alignment=center, protection=locked
+        )
+        self.key = make(
+            font=Font(name="宋体", size=8, color="808080"),
+            fill=grey,
+            border=border,
+            alignment=center,
+            protection=locked,
+            number_format="@",
+        )
+        self.light = {
+            light: make(
+                font=Font(name="宋体", size=10, bold=True, color=_LIGHT_FONTS[light]),
+                fill=PatternFill("solid", fgColor=_LIGHT_FILLS[light]),
+                border=border,
+                alignment=center,
+                protection=locked,
+            )
+            for light in Light
+        }
+        self.unit_text = make(
+            font=font, border=border, alignment=wrap, protection=unlocked, number_format="@"
+        )
+        self.unit_center = make(
+            font=font, border=border, alignment=center, protection=unlocked, number_format="@"
+        )
+        self.unit_percent = make(
+            font=font, border=border, alignment=center, protection=unlocked, number_format="0%"
+        )
+        self.guide = make(font=Font(name="宋体", size=11), alignment=wrap)
+        self.guide_head = make(font=Font(name="黑体", size=12, bold=True), alignment=wrap)
+        self.unit_date = make(
+            font=font,
+            border=border,
+            alignment=center,
+            protection=unlocked,
+            number_format="yyyy-mm-dd",
+        )
+
+    def cell(self, value: object, style: object) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.ws, None)
+        if isinstance(value, str):
+            cell._value = safe_text(value)
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        elif value is not None:
+            cell.value = value
+        if style is not None:
+            cell._style = style
+        return cell
+
+
+def _unit_cells(st: _Styles, row: SheetRow) -> list[WriteOnlyCell]:
+    return [
+        st.cell(row.status.value if row.status else None, st.unit_center),
+        st.cell(None if row.percent is None else row.percent / 100, st.unit_percent),
+        st.cell(row.text or None, st.unit_text),
+        st.cell(row.done_on, st.unit_date),
+        st.cell(row.evidence or None, st.unit_text),
+        st.cell(row.problems or None, st.unit_text),
+        st.cell(row.contact or None, st.unit_center),
+        st.cell(row.phone or None, st.unit_center),
+    ]
+
+
+def _cells_to_row(cells: list[WriteOnlyCell | None], row_idx: int) -> Iterable[WriteOnlyCell]:
+    for col_idx, cell in enumerate(cells, 1):
+        if cell is not None:
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+
+def _create_sheet(wb: Workbook, title: str):  # type: ignore[no-untyped-def]
+    """A write-only sheet whose rows are lists of ready cells.
+
+    openpyxl's own row conversion tries ``cell.value = cell`` and catches the
+    ValueError for every prepared cell (a third of the writing time); every row
+    here is already made of cells, so they are passed straight on.
+    """
+    ws = wb.create_sheet(title)
+    ws._values_to_row = _cells_to_row
+    return ws
+
+
+def _write_data_sheet(wb: Workbook, sheet: UnitSheet) -> None:
+    ws = _create_sheet(wb, DATA_SHEET)
+    st = _Styles(ws)
+    meta = sheet.meta
+    n_cols = len(ALL_COLUMNS)
+    last_visible = get_column_letter(n_cols - 1)  # the key column is not printed
+    first_unit_col = len(LEAD_COLUMNS) + 2
+    first = HEADER_ROW + 1
+    last = HEADER_ROW + max(len(sheet.rows), 1)
+
+    for i, (name, _header) in enumerate(ALL_COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = WIDTHS[name]
+    ws.freeze_panes = f"C{first}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{last_visible}{last}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.oddHeader.right.text = f"{meta.unit_name}  {sheet.on:%Y-%m-%d}"
+    ws.oddHeader.right.size = 9
+    ws.protection.sheet = True  # no password: it only guards against slips
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.formatCells = False
+    ws.merged_cells.add(f"A1:{last_visible}1")
+    ws.merged_cells.add(f"A2:{last_visible}2")
+
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATUS_CHOICES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle="进展状态",
+        error="请从下拉列表中选择：" + "、".join(STATUS_CHOICES),
+        promptTitle="进展状态",
+        prompt="请从下拉列表中选择",
+        showInputMessage=True,
+    )
+    status_col = get_column_letter(first_unit_col)
+    dv.add(f"{status_col}{first}:{status_col}{last}")
+    ws.data_validations.append(dv)
+    percent_col = get_column_letter(first_unit_col + 1)
+    dv_pct = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="1",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle="完成进度",
+        error="完成进度应在 0% 到 100% 之间，如 50%",
+    )
+    dv_pct.add(f"{percent_col}{first}:{percent_col}{last}")
+    ws.data_validations.append(dv_pct)
+
+    ws.row_dimensions[1].height = 24
+    ws.row_dimensions[2].height = 30
+    ws.row_dimensions[HEADER_ROW].height = 30
+    ws.append([st.cell(f"{meta.plan_year}年政务公开工作进展表（{meta.unit_name}）", st.title)])
+    ws.append(
+        [
+            st.cell(
+                f"填报单位：{meta.unit_name}    截至：{sheet.on:%Y年%m月%d日}    "
+                "灰色栏目由牵头单位维护，请勿修改；请填写白色栏目（进展状态至联系电话）。"
+                "预警：红灯＝已逾期未完成，黄灯＝即将到期，绿灯＝正常。详见“填报说明”。",
+                st.note,
+            )
+        ]
+    )
+    header = []
+    for i, (_name, text) in enumerate(ALL_COLUMNS, 1):
+        header.append(st.cell(text, st.head_unit if i >= first_unit_col else st.head_lead))
+    ws.append(header)
+
+    lead, center, light = st.lead, st.lead_center, st.light
+    cell = st.cell
+    for i, row in enumerate(sheet.rows, first):
+        ws.row_dimensions[i].height = _row_height(row)
+        ws.append(
+            [
+                cell(int(row.seq) if row.seq.isdigit() else row.seq, center),
+                cell(row.category, lead),
+                cell(row.name, lead),
+                cell(row.requirement, lead),
+                cell(row.deadline, center),
+                cell(row.role, center),
+                cell(row.light.label, light[row.light]),
+                *_unit_cells(st, row),
+                cell(task_key(row.task_id), st.key),
+            ]
+        )
+
+
+GUIDE = (
+    ("一、这是什么", None),
+    (
+        "本表由牵头单位用“政务公开工作台账”导出，列出本单位负责（牵头、配合或作为成员单位）的"
+        "各项工作任务。请填写进展后，原文件通过邮件发回牵头单位。",
+        None,
+    ),
+    ("二、请填写哪些栏目", None),
+    (
+        "白色栏目：进展状态、完成进度%、进展情况、完成时间、佐证材料、存在问题、联系人、联系电话。",
+        None,
+    ),
+    (
+        "灰色栏目（序号、类别、工作任务、工作要求、完成时限、责任分工、预警、任务编号）由牵头单位维护，请勿修改，修改后该行将不被采用。",
+        None,
+    ),
+    ("表中已填入本单位上次报送的内容，只需修改有变化的地方。", None),
+    ("三、怎么填", None),
+    ("进展状态：从下拉列表中选择 未启动、推进中、已完成、长期推进、暂缓 之一。", None),
+    ("完成进度%：填写百分数，如 50%。", None),
+    ("完成时间：已完成的填写完成日期，如 2014-09-30 或 2014年9月30日。", None),
+    ("联系电话：按文本填写，区号前的 0 会保留。", None),
+    ("四、注意事项", None),
+    (
+        "可以调整行高、列宽，可以排序或筛选；请不要删除“任务编号”一栏，也不要把内容复制到新的工作簿中填写。",
+        None,
+    ),
+    ("本表设有工作表保护（无密码），仅为防止误改灰色栏目。", None),
+    ("预警颜色按导出当日计算：红灯＝已逾期且未完成，黄灯＝即将到期，绿灯＝正常。", None),
+)
+
+
+def _write_guide(wb: Workbook, sheet: UnitSheet) -> None:
+    ws = _create_sheet(wb, GUIDE_SHEET)
+    st = _Styles(ws)
+    width = 62
+    ws.column_dimensions["A"].width = width
+    body = st.guide
+    head = st.guide_head
+    lines = [
+        (f"{sheet.meta.plan_year}年政务公开工作进展表 填报说明", st.title),
+        (f"填报单位：{sheet.meta.unit_name}；牵头单位：{sheet.lead_office}", body),
+        *((text, head if text[1] == "、" else body) for text, _ in GUIDE),
+    ]
+    for i, (text, style) in enumerate(lines, 1):
+        ws.row_dimensions[i].height = _lines(text, width) * 15 + 6
+        ws.append([st.cell(text, style)])
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = "9"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def meta_pairs(meta: ExportMeta) -> list[tuple[str, str | int]]:
+    return [
+        ("format", FORMAT),
+        ("format_version", FORMAT_VERSION),
+        ("plan_id", meta.plan_id),
+        ("plan_revision", meta.plan_revision),
+        ("plan_year", meta.plan_year),
+        ("unit_id", meta.unit_id),
+        ("unit_name", meta.unit_name),
+        ("export_id", meta.export_id),
+        ("exported_at", meta.exported_at.isoformat(timespec="seconds")),
+    ]
+
+
+META_ROWS_HEADER = (
+    "task_id",
+    "assignment_id",
+    "task_version",
+    "assignment_version",
+    "lead_hash",
+    "unit_hash",
+)
+
+
+def _row_keys(sheet: UnitSheet) -> Iterable[tuple[int, int, int, int, str, str]]:
+    for r in sheet.rows:
+        yield (
+            r.task_id,
+            r.assignment_id,
+            r.task_version,
+            r.assignment_version,
+            lead_hash(r.lead_values()),
+            unit_hash(r.unit_values()),
+        )
+
+
+def _write_meta_sheet(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None:
+    ws = _create_sheet(wb, META_SHEET)
+    ws.sheet_state = "veryHidden"
+    st = _Styles(ws)
+    for name, value in meta_pairs(sheet.meta):
+        ws.append([st.cell(name, None), st.cell(value, None)])
+    ws.append([])
+    ws.append([st.cell(h, None) for h in META_ROWS_HEADER])
+    for k in keys:
+        ws.append([st.cell(v, None) for v in k])
+
+
+def _write_properties(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None:
+    props = wb.custom_doc_props
+    for name, value in meta_pairs(sheet.meta):
+        cls = IntProperty if isinstance(value, int) else StringProperty
+        props.append(cls(name=PROPERTY_PREFIX + name, value=value))
+    chunks: list[str] = []
+    current = ""
+    for k in keys:
+        item = f"{k[0]},{k[1]},{k[2]},{k[3]},{k[4][:PROPERTY_HASH]},{k[5][:PROPERTY_HASH]};"
+        if len(current) + len(item) > PROPERTY_CHUNK:
+            chunks.append(current)
+            current = ""
+        current += item
+    if current:
+        chunks.append(current)
+    props.append(IntProperty(name=PROPERTY_PREFIX + "rows.count", value=len(chunks)))
+    for i, chunk in enumerate(chunks, 1):
+        props.append(StringProperty(name=f"{PROPERTY_PREFIX}rows.{i:04d}", value=chunk))
+
+
+def write_unit_workbook(sheet: UnitSheet, path: str | os.PathLike[str]) -> Path:
+    """Write ``sheet`` to ``path`` (via a temporary file in the same folder)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
+    wb = Workbook(write_only=True)
+    wb.properties.title = f"{sheet.meta.plan_year}年政务公开工作进展（{sheet.meta.unit_name}）"
+    wb.properties.creator = "gxdesk 政务公开工作台账"
+    wb.properties.subject = sheet.plan_title
+    keys = list(_row_keys(sheet))
+    _write_data_sheet(wb, sheet)
+    _write_guide(wb, sheet)
+    _write_meta_sheet(wb, sheet, keys)
+    _write_properties(wb, sheet, keys)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,94 @@
+"""Command-line faces of the exchange jobs: export-units, merge, export-plan.
+
+``merge`` exit codes: 0 when every file was read and identified (rows may still
+be rejected, invalid, in conflict or unmatched: they are reported, never
+applied); 2 when any file was refused as a whole (its reason on stderr, one
+line per file) or nothing was given — the readable files are still merged
+unless ``--dry-run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def cmd_export_units(args: argparse.Namespace) -> int:
+    from gxdesk.cli import CliError, _open
+    from gxdesk.exchange_jobs import export_units
+
+    db = _open(args)
+    try:
+        try:
+            files = export_units(db, args.dir, unit_names=args.unit)
+        except LookupError as exc:
+            raise CliError(str(exc)) from None
+    finally:
+        db.close()
+    for f in files:
+        print(f"{f.unit}\t{f.rows} 项任务\t{f.path}")
+    print(f"已导出 {len(files)} 个单位的进展表到 {args.dir}")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from gxdesk.cli import EXIT_BAD_INPUT, CliError, _open
+    from gxdesk.exchange_jobs import expand_paths, preview_merge
+    from gxdesk.store.merge import apply_merge
+
+    files, skipped = expand_paths(args.files)
+    for s in skipped:
+        print(f"跳过临时文件：{s.name}", file=sys.stderr)
+    if not files:
+        raise CliError("没有可合并的文件")
+    db = _open(args)
+    try:
+        plan = preview_merge(db, files)
+        result = None if args.dry_run else apply_merge(db, plan, note="命令行合并")
+    finally:
+        db.close()
+    if args.json:
+        json.dump([f.as_json() for f in plan.files], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for f in plan.files:
+            c = f.counts()
+            if f.error:
+                print(f"{f.file_name}\t拒收：{f.error}")
+                continue
+            print(
+                f"{f.file_name}\t{f.unit or '单位待确认'}\t新进展 {c['applied']}，无变化 {c['unchanged']}，"
+                f"冲突 {c['conflicts']}，拒收 {c['rejected']}，无法识别 {c['invalid']}，"
+                f"待确认 {c['unmatched']}"
+            )
+            for r in f.rows:
+                if r.outcome.value not in ("applied", "unchanged"):
+                    print(f"  第{r.row}行\t{r.outcome.label}\t{r.reason}")
+        if result is not None and result.batch_id is not None:
+            print(
+                f"已写入第 {result.batch_id} 批：{result.applied} 条进展（备份：{result.backup}）"
+            )
+        elif args.dry_run:
+            print("预览完毕，未写入数据库（--dry-run）")
+        else:
+            print("没有需要写入的新进展")
+    for f in plan.refused:
+        print(f"gxdesk: {f.file_name}：{f.error}", file=sys.stderr)
+    return EXIT_BAD_INPUT if plan.refused else 0
+
+
+def cmd_export_plan(args: argparse.Namespace) -> int:
+    from gxdesk.cli import CliError, _open
+    from gxdesk.exchange_jobs import export_plan
+
+    db = _open(args)
+    try:
+        try:
+            out = export_plan(db, args.out)
+        except LookupError as exc:
+            raise CliError(str(exc)) from None
+    finally:
+        db.close()
+    print(f"已导出台账：{out}")
+    return 0

@@ -1,0 +1,198 @@
+"""Gathering what each unit's workbook shows, and recording that it went out.
+
+A unit reports on every task assigned to it directly, and on every task
+assigned to a group it belongs to (市级各部门): one row per task, on the direct
+assignment when there is one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from gxdesk.core.model import Role, Status
+from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitSheet
+from gxdesk.store import queries
+from gxdesk.store.database import Database
+from gxdesk.store.schema import ExportRecord
+
+
+@dataclass(frozen=True, slots=True)
+class UnitAssignment:
+    """The assignment a unit reports on for one task."""
+
+    task_id: int
+    assignment_id: int
+    version: int
+    role: Role
+    group: str  # the group's name when the unit reports as a member of it
+
+
+def unit_assignments(db: Database, plan_id: int, unit_id: int) -> dict[int, UnitAssignment]:
+    """task id → the assignment ``unit_id`` reports on (direct wins over group)."""
+    found: dict[int, UnitAssignment] = {}
+    with db.raw() as conn:
+        rows = conn.execute(
+            "SELECT a.task_id, a.id, a.version, a.role, '' , 0 FROM assignment a"
+            " JOIN task t ON t.id = a.task_id WHERE t.plan_id = ? AND a.unit_id = ?"
+            " UNION ALL SELECT a.task_id, a.id, a.version, a.role, u.name, 1 FROM assignment a"
+            " JOIN task t ON t.id = a.task_id JOIN group_member g ON g.group_id = a.unit_id"
+            " JOIN unit u ON u.id = a.unit_id WHERE t.plan_id = ? AND g.member_id = ?"
+            " ORDER BY 6, 2",
+            (plan_id, unit_id, plan_id, unit_id),
+        ).fetchall()
+    for task_id, a_id, version, role, group, _via_group in rows:
+        if task_id not in found:
+            found[task_id] = UnitAssignment(task_id, a_id, version, Role(role), group)
+    return found
+
+
+def reporting_units(db: Database, plan_id: int) -> list[queries.UnitRow]:
+    """Every unit (not group) that has at least one task of the plan to report on."""
+    with db.raw() as conn:
+        ids = {
+            r[0]
+            for r in conn.execute(
+                "SELECT a.unit_id FROM assignment a JOIN task t ON t.id = a.task_id"
+                " JOIN unit u ON u.id = a.unit_id WHERE t.plan_id = ? AND NOT u.is_group"
+                " UNION SELECT g.member_id FROM assignment a JOIN task t ON t.id = a.task_id"
+                " JOIN group_member g ON g.group_id = a.unit_id WHERE t.plan_id = ?",
+                (plan_id, plan_id),
+            )
+        }
+    return [u for u in queries.units(db) if u.id in ids and not u.is_group]
+
+
+def _deadline_cell(text: str, due: dt.date | None) -> str:
+    if due is None:
+        return text or "—"
+    return f"{text}\n（{due:%Y-%m-%d}）" if text else f"{due:%Y-%m-%d}"
+
+
+def _role_cell(a: UnitAssignment) -> str:
+    return f"{a.role.label}（{a.group}）" if a.group else a.role.label
+
+
+@dataclass(frozen=True, slots=True)
+class LatestReport:
+    view: queries.ProgressView
+    export_id: str
+
+
+def latest_reports(
+    db: Database, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], LatestReport]:
+    """The latest report of each (assignment id, unit id) pair, with its export id."""
+    pairs = set(pairs)
+    found: dict[tuple[int, int], LatestReport] = {}
+    with db.raw() as conn:
+        ids = sorted({a for a, _ in pairs})
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT {queries._PROGRESS_COLUMNS}, p.export_id FROM progress p"
+                " JOIN unit u ON u.id = p.unit_id"
+                f" WHERE p.assignment_id IN ({marks}) AND p.withdrawn = 0 AND p.id = ("
+                " SELECT p2.id FROM progress p2 WHERE p2.assignment_id = p.assignment_id"
+                " AND p2.unit_id = p.unit_id AND p2.withdrawn = 0"
+                " ORDER BY p2.reported_at DESC, p2.id DESC LIMIT 1)"
+            )
+            for r in conn.execute(sql, chunk):
+                view = queries._progress_view(r[:-1])
+                if (view.assignment_id, view.unit_id) in pairs:
+                    found[(view.assignment_id, view.unit_id)] = LatestReport(view, r[-1])
+    return found
+
+
+def build_unit_sheet(
+    db: Database,
+    plan_id: int,
+    unit: queries.UnitRow,
+    *,
+    on: dt.date,
+    tasks: Sequence[queries.TaskRow] | None = None,
+    now: dt.datetime | None = None,
+    lead_office: str = "",
+) -> UnitSheet:
+    """The workbook content for one unit, with a fresh export id."""
+    plan = next(p for p in queries.plans(db) if p.id == plan_id)
+    tasks = tasks if tasks is not None else queries.list_tasks(db, plan_id, on=on)
+    mine = unit_assignments(db, plan_id, unit.id)
+    latest = latest_reports(db, ((a.assignment_id, unit.id) for a in mine.values()))
+    rows = []
+    for t in tasks:
+        a = mine.get(t.id)
+        if a is None:
+            continue
+        found_report = latest.get((a.assignment_id, unit.id))
+        p = found_report.view if found_report else None
+        rows.append(
+            SheetRow(
+                task_id=t.id,
+                assignment_id=a.assignment_id,
+                task_version=t.version,
+                assignment_version=a.version,
+                seq=str(t.seq),
+                category=f"{_chinese_number(t.category_seq)}、{t.category_title}",
+                name=t.name,
+                requirement=t.requirement,
+                deadline=_deadline_cell(t.deadline_text, t.due),
+                role=_role_cell(a),
+                light=t.light,
+                status=Status(p.status) if p else None,
+                percent=p.percent if p else None,
+                text=p.text if p else "",
+                done_on=p.done_on if p else None,
+                evidence=p.evidence if p else "",
+                problems=p.problems if p else "",
+                contact=p.contact if p else unit.contact,
+                phone=p.phone if p else unit.phone,
+            )
+        )
+    now = now or dt.datetime.now().replace(microsecond=0)
+    meta = ExportMeta(
+        plan_id=plan.id,
+        plan_revision=plan.revision,
+        plan_year=plan.year,
+        unit_id=unit.id,
+        unit_name=unit.name,
+        export_id=uuid.uuid4().hex,
+        exported_at=now,
+    )
+    kw = {"lead_office": lead_office} if lead_office else {}
+    return UnitSheet(meta=meta, plan_title=plan.title, on=on, rows=tuple(rows), **kw)
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    if 0 < n < 10:
+        return _DIGITS[n]
+    if 10 <= n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def record_exports(session: Session, sheets: Iterable[tuple[UnitSheet, str]]) -> None:
+    """Remember each workbook that went out (export id → plan, unit, revision, file)."""
+    rows = [
+        {
+            "export_id": s.meta.export_id,
+            "plan_id": s.meta.plan_id,
+            "unit_id": s.meta.unit_id,
+            "plan_revision": s.meta.plan_revision,
+            "file_name": name,
+            "created_at": s.meta.exported_at,
+        }
+        for s, name in sheets
+    ]
+    if rows:
+        session.execute(insert(ExportRecord), rows)

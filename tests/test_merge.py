@@ -1,0 +1,444 @@
+"""Merging returned workbooks: real files edited the way clerks edit them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from exchange_helpers import (
+    ON,
+    ROOT,
+    columns,
+    data_rows,
+    file_sha,
+    make_db,
+    open_for_edit,
+    type_text,
+)
+
+from gxdesk.core.model import Status
+from gxdesk.exchange_jobs import export_units, preview_merge
+from gxdesk.store import queries
+from gxdesk.store.merge import Outcome, apply_merge, batches, undo_batch
+
+
+@pytest.fixture()
+def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
+    db = make_db(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    files = {f.unit: f.path for f in export_units(db, out, on=ON)}
+    yield db, files
+    db.close()
+
+
+def _latest(db, unit: str) -> dict[int, object]:  # type: ignore[no-untyped-def]
+    tasks = queries.list_tasks(db, queries.current_plan(db).id, on=ON)
+    found = {}
+    for task_id, views in queries.latest_progress(db, [t.id for t in tasks]).items():
+        for v in views:
+            if v.unit == unit:
+                found[task_id] = v
+    return found
+
+
+def _outcomes(plan) -> dict[int | None, Outcome]:  # type: ignore[no-untyped-def]
+    return {r.task_id: r.outcome for f in plan.files for r in f.rows}
+
+
+def _strip_custom_properties(path: Path) -> None:
+    """What a re-save that drops custom document properties leaves."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename == "docProps/custom.xml":
+                continue
+            data = zin.read(info)
+            if info.filename in ("[Content_Types].xml", "_rels/.rels"):
+                text = data.decode("utf-8")
+                import re
+
+                text = re.sub(r"<(Override|Relationship)[^>]*custom\.xml\"[^>]*/>", "", text)
+                data = text.encode("utf-8")
+            zout.writestr(info, data)
+    tmp.replace(path)
+
+
+def _clerk_edits(path: Path, *, drop_hidden_sheet: bool) -> dict[str, dict]:
+    """Fill in, sort, insert blank rows, type dates as text, touch a locked cell."""
+    wb = open_for_edit(path)
+    ws = wb["进展填报"]
+    cols = columns(ws)
+    rows = data_rows(ws)
+    keys = list(rows)
+    typed = {
+        keys[0]: {
+            "status": " 已办结 ",
+            "percent": "100%",
+            "date": "2014.9.30",
+            "text": "=已公开预算",
+        },
+        keys[1]: {"status": "进行中", "percent": 0.5, "date": "9月15日", "text": "+正在整理"},
+        keys[2]: {
+            "status": "推进中",
+            "percent": "50",
+            "date": dt.datetime(2014, 10, 8),
+            "text": "@通知",
+        },
+    }
+    for key, v in typed.items():
+        r = rows[key]
+        ws.cell(r, cols["进展状态"]).value = v["status"]
+        ws.cell(r, cols["完成进度%"]).value = v["percent"]
+        ws.cell(r, cols["完成时间"]).value = v["date"]
+        type_text(ws.cell(r, cols["进展情况"]), v["text"])
+        type_text(ws.cell(r, cols["联系电话"]), "03711234567")
+    # a locked cell changed on the fourth row
+    ws.cell(rows[keys[3]], cols["工作要求"]).value = "改过的工作要求"
+    ws.cell(rows[keys[3]], cols["进展状态"]).value = "已完成"
+    # sort: reverse the data rows (values only, as a sort moves them)
+    first, last = min(rows.values()), max(rows.values())
+    grid = [[c.value for c in ws[r]] for r in range(first, last + 1)]
+    for offset, values in enumerate(reversed(grid)):
+        for c, value in enumerate(values, 1):
+            cell = ws.cell(first + offset, c)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+    ws.insert_rows(first + 2, 2)  # blank rows in the middle
+    ws.title = "我的进展"  # a renamed sheet
+    ws.cell(3, 20).value = "备注（自加列）"
+    if drop_hidden_sheet:
+        del wb["_gxdesk"]
+    wb.save(path)
+    return {"typed": typed, "locked_key": keys[3]}
+
+
+def _check_round_trip(db, path: Path, edits: dict, expected_source: str) -> None:  # type: ignore[no-untyped-def]
+    plan = preview_merge(db, [path], on=ON)
+    f = plan.files[0]
+    assert f.error is None and f.meta_source == expected_source
+    outcomes = {f"T{r.task_id}": r for r in f.rows}
+    for key in edits["typed"]:
+        assert outcomes[key].outcome is Outcome.APPLIED, outcomes[key].reason
+    locked = outcomes[edits["locked_key"]]
+    assert locked.outcome is Outcome.REJECTED and "灰色栏目" in locked.reason
+    result = apply_merge(db, plan)
+    assert result.applied == 3
+    latest = _latest(db, "市财政局")
+    got = {f"T{t}": v for t, v in latest.items()}
+    a, b, c = edits["typed"]
+    assert (got[a].status, got[a].percent, got[a].done_on, got[a].text) == (
+        Status.DONE,
+        100,
+        dt.date(2014, 9, 30),
+        "=已公开预算",
+    )
+    assert (got[b].status, got[b].percent, got[b].done_on, got[b].text) == (
+        Status.IN_PROGRESS,
+        50,
+        dt.date(2014, 9, 15),
+        "+正在整理",
+    )
+    assert (got[c].percent, got[c].done_on, got[c].text, got[c].phone) == (
+        50,
+        dt.date(2014, 10, 8),
+        "@通知",
+        "03711234567",
+    )
+    assert got[a].source_file == path.name
+    assert edits["locked_key"] not in got
+    with db.raw() as conn:
+        sha, export_id = conn.execute(
+            "SELECT source_sha256, export_id FROM progress WHERE batch_id = ? LIMIT 1",
+            (result.batch_id,),
+        ).fetchone()
+    assert sha == file_sha(path) and len(export_id) == 32
+
+
+def test_round_trip_with_the_hidden_sheet_deleted(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    path = files["市财政局"]
+    edits = _clerk_edits(path, drop_hidden_sheet=True)
+    _check_round_trip(db, path, edits, "properties")
+
+
+def test_round_trip_with_the_custom_properties_gone(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    path = files["市财政局"]
+    edits = _clerk_edits(path, drop_hidden_sheet=False)
+    _strip_custom_properties(path)
+    with zipfile.ZipFile(path) as zf:
+        assert "docProps/custom.xml" not in zf.namelist()
+    _check_round_trip(db, path, edits, "sheet")
+
+
+def test_untouched_file_changes_nothing(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    before = file_sha(db.path)
+    plan = preview_merge(db, [files["市审计局"]], on=ON)
+    assert {r.outcome for r in plan.files[0].rows} == {Outcome.UNCHANGED}
+    assert apply_merge(db, plan).batch_id is None
+    assert file_sha(db.path) == before
+
+
+def _fill_first_row(path: Path, status: str = "推进中", text: str = "已部署") -> str:
+    wb = open_for_edit(path)
+    ws = wb.worksheets[0]
+    cols, rows = columns(ws), data_rows(ws)
+    key = next(iter(rows))
+    ws.cell(rows[key], cols["进展状态"]).value = status
+    type_text(ws.cell(rows[key], cols["进展情况"]), text)
+    wb.save(path)
+    return key
+
+
+def test_duplicate_import_changes_nothing(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    path = files["市审计局"]
+    _fill_first_row(path)
+    first = apply_merge(db, preview_merge(db, [path], on=ON))
+    assert first.applied == 1
+    before = file_sha(db.path)
+    again = preview_merge(db, [path], on=ON)
+    assert again.files[0].duplicate_of == first.batch_id
+    assert again.counts()["applied"] == 0
+    assert apply_merge(db, again).batch_id is None
+    assert file_sha(db.path) == before
+
+
+def test_stale_file_is_a_conflict_and_not_applied(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    path = files["市审计局"]
+    key = _fill_first_row(path)
+    task_id = int(key[1:])
+    with db.transaction() as s:  # the lead office edits the task after the export
+        s.connection().exec_driver_sql(
+            f"UPDATE task SET requirement = requirement || '（补充）', version = version + 1"
+            f" WHERE id = {task_id}"
+        )
+    before = file_sha(db.path)
+    plan = preview_merge(db, [path], on=ON)
+    row = next(r for r in plan.files[0].rows if r.task_id == task_id)
+    assert row.outcome is Outcome.CONFLICT and "版本" in row.reason
+    assert row.report is not None  # what the clerk may still pick
+    assert apply_merge(db, plan).batch_id is None
+    assert file_sha(db.path) == before
+    taken = apply_merge(db, plan, take_conflicts=[(0, row.row)])
+    assert taken.applied == 1
+
+
+def test_newer_report_since_export_is_a_conflict(setup) -> None:  # type: ignore[no-untyped-def]
+    from gxdesk.store.progress import ReportInput, add_reports
+
+    db, files = setup
+    path = files["市审计局"]
+    key = _fill_first_row(path)
+    task_id = int(key[1:])
+    from gxdesk.store.exports import unit_assignments
+
+    unit_id = queries.unit_by_name(db, "市审计局").id
+    a_id = unit_assignments(db, 1, unit_id)[task_id].assignment_id  # via 市级各部门
+    with db.transaction() as s:
+        add_reports(
+            s,
+            [
+                ReportInput(
+                    a_id, unit_id, Status.DONE, reported_at=dt.datetime.now() + dt.timedelta(1)
+                )
+            ],
+        )
+    plan = preview_merge(db, [path], on=ON)
+    row = next(r for r in plan.files[0].rows if r.task_id == task_id)
+    assert row.outcome is Outcome.CONFLICT and "更新的进展" in row.reason
+
+
+def test_rows_from_another_units_file_are_rejected(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    # copy the 征地信息公开 row (市国土资源局's) into 市审计局's file
+    src = open_for_edit(files["市国土资源局"])
+    s_ws = src.worksheets[0]
+    s_cols, s_rows = columns(s_ws), data_rows(s_ws)
+    foreign = next(
+        k for k, r in s_rows.items() if s_ws.cell(r, s_cols["工作任务"]).value == "征地信息公开"
+    )
+    values = [c.value for c in s_ws[s_rows[foreign]]]
+    wb = open_for_edit(files["市审计局"])
+    ws = wb.worksheets[0]
+    target = ws.max_row + 1
+    for c, v in enumerate(values, 1):
+        ws.cell(target, c).value = v
+    ws.cell(target, columns(ws)["进展状态"]).value = "已完成"
+    wb.save(files["市审计局"])
+    before = file_sha(db.path)
+    plan = preview_merge(db, [files["市审计局"]], on=ON)
+    row = next(r for r in plan.files[0].rows if f"T{r.task_id}" == foreign)
+    assert row.outcome is Outcome.REJECTED and "其他单位" in row.reason
+    apply_merge(db, plan)
+    assert file_sha(db.path) == before
+
+
+def test_task_taken_from_the_unit_after_export_is_rejected(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    path = files["市审计局"]
+    wb = open_for_edit(path)
+    ws = wb.worksheets[0]
+    cols, rows = columns(ws), data_rows(ws)
+    key = next(
+        k for k, r in rows.items() if ws.cell(r, cols["工作任务"]).value.startswith("财政预算执行")
+    )
+    ws.cell(rows[key], cols["进展状态"]).value = "已完成"
+    wb.save(path)
+    with db.transaction() as s:
+        s.connection().exec_driver_sql(f"DELETE FROM assignment WHERE task_id = {key[1:]}")
+    plan = preview_merge(db, [path], on=ON)
+    row = next(r for r in plan.files[0].rows if f"T{r.task_id}" == key)
+    assert row.outcome is Outcome.REJECTED and "不再分配" in row.reason
+
+
+def test_unreadable_values_are_listed_with_their_cell(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    path = files["市审计局"]
+    wb = open_for_edit(path)
+    ws = wb.worksheets[0]
+    cols, rows = columns(ws), data_rows(ws)
+    key = next(iter(rows))
+    ws.cell(rows[key], cols["进展状态"]).value = "基本完成"
+    ws.cell(rows[key], cols["完成时间"]).value = "下月底"
+    wb.save(path)
+    plan = preview_merge(db, [path], on=ON)
+    row = next(r for r in plan.files[0].rows if f"T{r.task_id}" == key)
+    assert row.outcome is Outcome.INVALID
+    assert f"H{rows[key]}" in row.reason and f"K{rows[key]}" in row.reason
+
+
+def test_forty_files_one_corrupt(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    paths = []
+    for i, (_unit, path) in enumerate(sorted(files.items())):
+        _fill_first_row(path, text=f"进展{i}")
+        paths.append(path)
+    folder = paths[0].parent
+    bad = folder / "坏文件.xlsx"
+    bad.write_bytes(paths[0].read_bytes()[:3000])  # truncated in the mail
+    (folder / "~$2014年政务公开工作进展_市财政局_2014-10.xlsx").write_bytes(b"\0" * 165)
+    renamed_text = folder / "不是表格.xlsx"
+    renamed_text.write_text("这是一封邮件正文", encoding="utf-8")
+    from gxdesk.exchange_jobs import expand_paths
+
+    found, skipped = expand_paths([folder])
+    assert [p.name for p in skipped] == ["~$2014年政务公开工作进展_市财政局_2014-10.xlsx"]
+    plan = preview_merge(db, found, on=ON)
+    refused = {f.file_name: f.error for f in plan.files if f.error}
+    assert set(refused) == {"坏文件.xlsx", "不是表格.xlsx"}
+    assert all(refused.values())
+    result = apply_merge(db, plan)
+    assert result.files == len(files) and result.applied == len(files)
+
+
+def test_undo_a_batch(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    path = files["市审计局"]
+    _fill_first_row(path, status="已完成")
+    result = apply_merge(db, preview_merge(db, [path], on=ON))
+    assert _latest(db, "市审计局")
+    assert undo_batch(db, result.batch_id) == 1
+    assert not _latest(db, "市审计局")
+    assert batches(db)[0].undone_at is not None
+    # after an undo the same file may be merged again
+    assert preview_merge(db, [path], on=ON).counts()["applied"] == 1
+
+
+def test_lost_hidden_data_needs_a_confirmed_unit(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    db, files = setup
+    src = open_for_edit(files["市审计局"]).worksheets[0]
+    wb = Workbook()  # content pasted into a new workbook
+    ws = wb.active
+    for row in src.iter_rows(min_row=1, max_row=src.max_row, max_col=15):
+        ws.append([c.value for c in row])
+    ws.cell(4, 8).value = "已完成"
+    pasted = tmp_path / "审计局进展.xlsx"
+    wb.save(pasted)
+    plan = preview_merge(db, [pasted], on=ON)
+    f = plan.files[0]
+    assert f.needs_confirmation and f.unit == "市审计局"
+    assert {r.outcome for r in f.rows} == {Outcome.UNMATCHED}
+    assert all(r.task_id for r in f.rows)
+    unit = queries.unit_by_name(db, "市审计局")
+    confirmed = preview_merge(db, [pasted], confirm_units={str(pasted): unit.id}, on=ON)
+    assert confirmed.counts()["applied"] == 1
+
+
+def test_far_away_cell_is_refused_before_reading(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    path = files["市审计局"]
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"</sheetData>",
+                    b'<row r="1000000"><c r="ZZ1000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+                )
+            zout.writestr(info, data)
+    tmp.replace(path)
+    plan = preview_merge(db, [path], on=ON)
+    assert plan.files[0].error and "范围过大" in plan.files[0].error
+
+
+def _cli(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gxdesk", "--db", str(db_path), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_cli_merge_json_dry_run_and_exit_codes(setup) -> None:  # type: ignore[no-untyped-def]
+    db, files = setup
+    path = files["市审计局"]
+    _fill_first_row(path)
+    bad = path.parent / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04broken")
+    db.close()
+    before = file_sha(db.path)
+    dry = _cli(db.path, "merge", str(path), str(bad), "--dry-run", "--json")
+    assert dry.returncode == 2
+    assert file_sha(db.path) == before
+    report = json.loads(dry.stdout)
+    good = next(r for r in report if r["file"] == str(path))
+    assert good["unit"] == "市审计局" and good["error"] is None and good["applied"] == 1
+    assert {"applied", "unchanged", "conflicts", "rejected", "invalid", "unmatched"} <= set(good)
+    assert good["rows"][0].keys() >= {"task", "outcome", "reason"}
+    refused = next(r for r in report if r["file"] == str(bad))
+    assert refused["error"]
+    assert len(dry.stderr.strip().splitlines()) == 1 and "坏.xlsx" in dry.stderr
+    done = _cli(db.path, "merge", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "已写入第 1 批" in done.stdout
+    assert file_sha(db.path) != before
+
+
+def test_cli_export_units_and_plan(tmp_path: Path) -> None:
+    db = make_db(tmp_path)
+    db.close()
+    out = tmp_path / "x"
+    out.mkdir()
+    r = _cli(db.path, "export-units", str(out), "--unit", "市财政局", "--unit", "市审计局")
+    assert r.returncode == 0, r.stderr
+    assert len(list(out.glob("*.xlsx"))) == 2
+    r = _cli(db.path, "export-units", str(out), "--unit", "不存在的局")
+    assert r.returncode == 2 and "不存在的局" in r.stderr
+    r = _cli(db.path, "export-plan", str(tmp_path / "台账.xlsx"))
+    assert r.returncode == 0 and (tmp_path / "台账.xlsx").is_file()

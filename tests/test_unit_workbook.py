@@ -1,0 +1,123 @@
+"""The unit's workbook as it goes out: layout, protection, hidden data, no formulas."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from exchange_helpers import ON, make_db, sheet_xml
+from openpyxl import load_workbook
+
+from gxdesk.exchange.workbook_reader import read_returned_workbook
+from gxdesk.exchange_jobs import export_plan, export_units
+
+
+@pytest.fixture()
+def exported(tmp_path: Path):  # type: ignore[no-untyped-def]
+    db = make_db(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    files = export_units(db, out, on=ON)
+    yield db, {f.unit: f for f in files}
+    db.close()
+
+
+def test_one_file_per_unit_group_tasks_reach_every_member(exported) -> None:  # type: ignore[no-untyped-def]
+    _db, files = exported
+    assert files["市财政局"].path.name == "2014年政务公开工作进展_市财政局_2014-10.xlsx"
+    # 市财政局 leads 预算和决算 etc. and belongs to 市级各部门 (11 group tasks)
+    wb = load_workbook(files["市财政局"].path)
+    ws = wb["进展填报"]
+    names = [ws.cell(r, 3).value for r in range(4, ws.max_row + 1)]
+    assert "预算和决算公开" in names and "信息解读工作" in names
+    assert "征地信息公开" not in names  # 市国土资源局's task
+    assert files["职业技术学院"].rows == 1  # not a 市… unit: not in the municipal group
+
+
+def test_layout_protection_and_print_setup(exported) -> None:  # type: ignore[no-untyped-def]
+    _db, files = exported
+    wb = load_workbook(files["市财政局"].path)
+    ws = wb["进展填报"]
+    header = [c.value for c in ws[3]]
+    assert header[:8] == [
+        "序号",
+        "类别",
+        "工作任务",
+        "工作要求",
+        "完成时限",
+        "责任分工",
+        "预警",
+        "进展状态",
+    ]
+    assert header[8:15] == [
+        "完成进度%",
+        "进展情况",
+        "完成时间",
+        "佐证材料",
+        "存在问题",
+        "联系人",
+        "联系电话",
+    ]
+    assert ws.protection.sheet and not ws.protection.password
+    assert ws.freeze_panes == "C4"
+    assert ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert "&P" in ws.oddFooter.center.text
+    assert ws["C4"].protection.locked and not ws["H4"].protection.locked
+    assert ws["O4"].number_format == "@"  # phone as text
+    assert [dv.formula1 for dv in ws.data_validations.dataValidation][
+        0
+    ] == '"未启动,推进中,已完成,长期推进,暂缓"'
+    lights = {ws.cell(r, 7).value: ws.cell(r, 7).fill.fgColor.rgb for r in range(4, ws.max_row + 1)}
+    assert set(lights) <= {"红灯", "黄灯", "绿灯"}
+    assert all(rgb.endswith(("FFC7CE", "FFEB9C", "C6EFCE")) for rgb in lights.values())
+    assert ws.conditional_formatting._cf_rules == {}  # a fixed colour, not a rule
+    assert "填报说明" in wb.sheetnames
+    assert wb["_gxdesk"].sheet_state == "veryHidden"
+
+
+def test_hidden_data_is_in_two_places(exported) -> None:  # type: ignore[no-untyped-def]
+    _db, files = exported
+    path = files["市财政局"].path
+    wb = load_workbook(path)
+    props = {p.name: p.value for p in wb.custom_doc_props}
+    assert props["gxdesk.export_id"] == files["市财政局"].export_id
+    assert props["gxdesk.unit_name"] == "市财政局"
+    assert all(len(str(v)) <= 255 for v in props.values())
+    book = read_returned_workbook(path)
+    assert book.meta_source == "sheet"
+    assert book.meta is not None and book.meta.unit_name == "市财政局"
+    assert set(book.keys) == {r.task_id for r in book.rows}
+
+
+def test_no_formula_anywhere_even_for_text_starting_with_equals(tmp_path: Path) -> None:
+    db = make_db(tmp_path)
+    with db.transaction() as s:
+        s.connection().exec_driver_sql(
+            "UPDATE task SET name='=HYPERLINK(\"http://x\")', requirement='+1-2@3' WHERE seq=7"
+        )
+    out = tmp_path / "out"
+    out.mkdir()
+    files = {f.unit: f for f in export_units(db, out, on=ON)}
+    xml = sheet_xml(files["市财政局"].path)
+    assert xml and not any(re.search(r"<f[ >]", x) for x in xml.values())
+    wb = load_workbook(files["市财政局"].path)
+    values = [c.value for row in wb["进展填报"].iter_rows() for c in row]
+    assert '=HYPERLINK("http://x")' in values and "+1-2@3" in values
+    db.close()
+
+
+def test_written_under_a_temporary_name(exported) -> None:  # type: ignore[no-untyped-def]
+    _db, files = exported
+    folder = files["市财政局"].path.parent
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_export_plan_ledger(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, _files = exported
+    out = export_plan(db, tmp_path / "台账.xlsx", on=ON)
+    ws = load_workbook(out)["台账"]
+    assert ws["A2"].value == "序号"
+    assert ws.max_row >= 2 + 34
