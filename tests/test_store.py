@@ -165,3 +165,8 @@ def test_restore_refuses_a_bad_backup(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError):
         restore_database(bad, path)
     assert sha(path) == before
+
+
+def test_schema_version_is_the_newest_migration() -> None:
+    numbers = [n for n, _ in database.migration_scripts()]
+    assert numbers[-1] == SCHEMA_VERSION == len(numbers)

@@ -7,11 +7,9 @@ from ui_helpers import seed_copy
 
 from gxdesk.core.model import Role, Status, UnitRef
 from gxdesk.core.units import parse_units
+from gxdesk.store.changes import EditError, TaskEdit, UnitsEdit
 from gxdesk.store.database import open_database
 from gxdesk.store.edits import (
-    EditError,
-    TaskEdit,
-    UnitsEdit,
     edit_task,
     render_units,
     set_plan_issued,

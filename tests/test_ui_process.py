@@ -24,22 +24,67 @@ def _run(code: str, tmp_path, **env_extra) -> subprocess.CompletedProcess:
     )
 
 
-def test_word_excel_and_pdf_libraries_are_not_imported_at_start_up(tmp_path):
+def test_start_up_shows_the_data_before_sqlalchemy_and_wires_the_rest_after(tmp_path):
+    """The real sequence of ``window.start()``, watched from a fresh process.
+
+    The moment the table first paints its 34 rows, neither SQLAlchemy nor the
+    Word, Excel or PDF libraries may be imported; once ``ready`` fired, an edit
+    and its undo go through the real detail pane.
+    """
     db = seed_copy(tmp_path)
     result = _run(
         f"""
         import json, sys, datetime
         from gxdesk.ui.app import build_window
+        from gxdesk.ui.qt import QtCore
+
+        HEAVY = ("sqlalchemy", "openpyxl", "reportlab", "docx")
+
+        def heavy():
+            return sorted({{m.split(".")[0] for m in sys.modules}} & set(HEAVY))
+
         app, w = build_window({str(db)!r}, datetime.date(2014, 9, 30), remember=False)
-        w.show(); w.load(); app.processEvents()
-        assert w.model.rowCount() == 34
-        print(json.dumps(sorted(m for m in sys.modules
-              if m.split('.')[0] in ('openpyxl', 'reportlab', 'docx'))))
+        seen = {{"at_build": heavy()}}
+
+        class FirstPaint(QtCore.QObject):
+            def eventFilter(self, obj, event):
+                if (event.type() == QtCore.QEvent.Type.Paint and "painted" not in seen
+                        and w.model.rowCount() == 34 and w.isVisible()):
+                    seen["painted"] = heavy()
+                    seen["detail_at_paint"] = w.detail is not None
+                return False
+
+        watcher = FirstPaint()
+        w.table.viewport().installEventFilter(watcher)
+
+        def ready():
+            seen["ready"] = heavy()
+            task = w.model.task_at(0)
+            w.select_task(task.id)
+            w.detail.name_edit.setText("改过的任务名称")
+            w.detail.name_edit.editingFinished.emit()
+            seen["edited"] = w.model.task_at(0).name
+            w.context.undo_stack.undo()
+            seen["undone"] = w.model.task_at(0).name == task.name
+            app.quit()
+
+        w.ready.connect(ready)
+        w.start()
+        QtCore.QTimer.singleShot(20000, app.quit)
+        app.exec()
+        w.context.db.close()
+        print(json.dumps(seen))
         """,
         tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["at_build"] == []
+    assert seen["painted"] == [], seen  # the rows were on screen before any of these
+    assert seen["detail_at_paint"] is False
+    assert seen["ready"] == ["sqlalchemy"], seen  # the ORM came after, and only the ORM
+    assert seen["edited"] == "改过的任务名称"
+    assert seen["undone"] is True
 
 
 def test_chinese_shows_with_no_system_fonts_at_all(tmp_path):

@@ -45,8 +45,8 @@ def window(qtbot, db_path, messages):
 
     _app, win = build_window(db_path, ON, remember=False)
     qtbot.addWidget(win)
-    win.show()
-    win.load()
+    with qtbot.waitSignal(win.ready, timeout=20000):
+        win.start()  # the real start-up: show, load on the next turn, wire the rest after
     yield win
     win.context.jobs.wait()
     win.context.db.close()
@@ -315,17 +315,44 @@ def test_a_bad_plan_file_reports_why(window, qtbot, tmp_path, messages):
 
 
 def test_category_add_rename_and_reorder_are_undoable(window, monkeypatch):
-    tree = window.tree
+    tree, actions = window.tree, window.category_actions
     monkeypatch.setattr(
         QtWidgets.QInputDialog, "getText", lambda *a, **k: ("推进政务公开平台建设", True)
     )
-    tree.add_category()
+    actions.add.trigger()
     assert tree.model_.rowCount(tree.model_.root_index()) == 9
     first = tree.model_.category_ids()[0]
     tree.select_category(first)
-    tree.move_current(1)
+    actions.move_current(1)
     assert tree.model_.category_ids()[1] == first
     window.context.undo_stack.undo()
     assert tree.model_.category_ids()[0] == first
     window.context.undo_stack.undo()
     assert tree.model_.rowCount(tree.model_.root_index()) == 8
+    tree.select_category(first)
+    actions.rename.trigger()
+    assert tree.currentIndex().data().endswith("、推进政务公开平台建设")
+    window.context.undo_stack.undo()
+    assert not tree.model_.index_of(first).data().endswith("推进政务公开平台建设")
+
+
+def test_the_window_shows_before_anything_that_writes_is_wired(qtbot, db_path):
+    """Step 1 builds only the views; load() fills them; finish() adds the commands."""
+    from gxdesk.ui.app import build_window
+
+    _app, win = build_window(db_path, ON, remember=False)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.detail is None and win.file_actions is None
+    assert win.menu_file.isEmpty() and win.menu_edit.isEmpty()
+    win.load()
+    assert win.model.rowCount() == 34
+    assert win.filter_bar.unit.count() > 1  # the units came with the data
+    win.select_task(win.model.task_at(0).id)  # a click before the commands are wired
+    win.finish()
+    win.finish()  # once only
+    assert win.detail is not None and win.splitter.widget(2) is win.detail
+    assert win.detail.task is not None and win.detail.task.id == win.current_task_id()
+    texts = [a.text() for a in win.menu_file.actions()]
+    assert texts[0] == "打开数据库…" and texts[-1] == "退出" and texts.count("退出") == 1
+    win.context.db.close()

@@ -1,7 +1,7 @@
 """The lead office's edits from the window: one function per edit, each undoable.
 
 Every function takes the caller's session (so the caller's transaction commits
-or rolls back the edit as a whole) and returns a :class:`Change` saying what
+or rolls back the edit as a whole) and returns a ``Change`` saying what
 changed, so the window refreshes only what it must. Each edit also returns the
 values it replaced (``Change.before``), shaped so that calling the same
 function with them reverts the edit: undo and redo go through the same code.
@@ -9,14 +9,15 @@ function with them reverts the edit: undo and redo go through the same code.
 Every edit of a task's lead-office columns bumps ``task.version``, the version
 of the task's assignments and ``plan.revision``: the Excel exchange uses them
 to tell a returned workbook that predates the edit.
+
+The values these functions take and return (``Change``, ``TaskEdit``, …) live
+in :mod:`gxdesk.store.changes`, which needs no SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
-from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -24,48 +25,9 @@ from sqlalchemy.orm import Session
 from gxdesk.core.deadlines import parse_deadline
 from gxdesk.core.model import Role, UnitRef
 from gxdesk.core.units import is_group_name, parse_units
+from gxdesk.store.changes import Change, EditError, TaskEdit, UnitEdit, UnitsEdit
 from gxdesk.store.progress import refresh_status
 from gxdesk.store.schema import Assignment, Category, GroupMember, Plan, Progress, Task, Unit
-
-
-class EditError(ValueError):
-    """An edit that cannot be made; the message is for the clerk."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """What an edit (or an import, a merge, an undo) changed.
-
-    ``tasks``: ids of tasks whose row must be re-read. ``categories``: the
-    category list changed (the tree reloads). ``units``: units or groups
-    changed. ``plan``: plan-level fields (issue date) changed, so due dates may
-    move. ``reload``: everything must be re-read (another database, a new plan,
-    another "today"). ``before``: the replaced values, for undo.
-    """
-
-    tasks: frozenset[int] = frozenset()
-    categories: bool = False
-    units: bool = False
-    plan: bool = False
-    reload: bool = False
-    before: Any = field(default=None, compare=False)
-
-    @property
-    def lists_reload(self) -> bool:
-        """True when whole lists, not single rows, must be re-read."""
-        return self.reload or self.plan or self.categories or self.units
-
-    def __or__(self, other: Change) -> Change:
-        return Change(
-            self.tasks | other.tasks,
-            self.categories or other.categories,
-            self.units or other.units,
-            self.plan or other.plan,
-            self.reload or other.reload,
-        )
-
-
-RELOAD = Change(reload=True)
 
 
 def _now() -> dt.datetime:
@@ -102,26 +64,6 @@ def _task(session: Session, task_id: int) -> Task:
 
 
 # --- task fields ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TaskEdit:
-    """New values of some of a task's fields (None = leave as it is).
-
-    ``deadline_text`` is re-parsed for the plan's year; ``*_inferred=False``
-    confirms a value filled in from a merged cell.
-    """
-
-    name: str | None = None
-    requirement: str | None = None
-    deadline_text: str | None = None
-    deadline_inferred: bool | None = None
-    units_inferred: bool | None = None
-
-    def given(self) -> dict[str, Any]:
-        return {
-            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
-        }
 
 
 def edit_task(session: Session, task_id: int, edit: TaskEdit) -> Change:
@@ -188,16 +130,6 @@ def render_units(refs: Sequence[UnitRef]) -> str:
     if coop:
         return f"{main}；配合：{'、'.join(coop)}" if main else f"配合：{'、'.join(coop)}"
     return main
-
-
-@dataclass(frozen=True)
-class UnitsEdit:
-    """A task's units with roles, and the phrase flags that go with them."""
-
-    refs: tuple[UnitRef, ...]
-    text: str | None = None  # None: rendered from refs
-    inferred: bool = False
-    review: bool | None = None  # None: from parsing the text
 
 
 def unit_id_for(session: Session, name: str, *, is_group: bool | None = None) -> int:
@@ -373,14 +305,6 @@ def move_category(session: Session, category_id: int, delta: int) -> Change:
 
 
 # --- units and groups ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitEdit:
-    name: str
-    short_name: str = ""
-    contact: str = ""
-    phone: str = ""
 
 
 def edit_unit(session: Session, unit_id: int, edit: UnitEdit) -> Change:

@@ -1,7 +1,9 @@
 """Starting the window: the application, its font and translations, then the data.
 
-The window is shown first and the data are loaded on the next turn of the
-event loop, so the clerk sees the program at once; the readers for Word and
+The window is shown first, with nothing imported but Qt and the light view
+modules; the data are read with plain sqlite3 on the next turn of the event
+loop, and what writes (SQLAlchemy, the dialogs, the Excel exchange) is wired
+on the turn after (see :mod:`gxdesk.ui.main_window`). The readers for Word and
 Excel and the PDF writer are imported only when a command needs them.
 """
 
@@ -28,7 +30,12 @@ def _application() -> object:
 
 
 def build_window(db_path: Path | None, on: dt.date | None, *, remember: bool = True):  # type: ignore[no-untyped-def]
-    """The application (created if needed), font, translations and an unloaded window."""
+    """The application (created if needed), font, translations and an unloaded window.
+
+    Then ``window.start()`` shows it and loads and wires the rest on the next
+    turns of the event loop; or, to do it all at once (tests, screenshots),
+    ``window.show(); window.load(); window.finish()``.
+    """
     from gxdesk.paths import default_database
     from gxdesk.store.database import open_database
     from gxdesk.ui.context import AppContext
@@ -65,13 +72,10 @@ def run_gui(
         _quiet_offscreen()
     if view == "gantt":
         print("gxdesk: 甘特图视图尚未提供，显示任务表", file=sys.stderr)
-    from gxdesk.ui.qt import QtCore
-
     app, window = build_window(db_path, on, remember=screenshot is None)
     if screenshot is not None:
         return _screenshot(app, window, Path(screenshot), size)
-    window.show()
-    QtCore.QTimer.singleShot(0, window.load)
+    window.start()
     code = app.exec()  # type: ignore[attr-defined]
     window.context.db.close()
     return int(code)
@@ -79,10 +83,13 @@ def run_gui(
 
 def _screenshot(app, window, out: Path, size: tuple[int, int]) -> int:  # type: ignore[no-untyped-def]
     """Render the window with the seed's first category and first task selected."""
+    from gxdesk.ui.main_window import splitter_sizes
+
     window.resize(*size)
-    window.splitter.setSizes(_splitter_sizes(size[0]))
+    window.splitter.setSizes(splitter_sizes(size[0]))
     window.show()
     window.load()
+    window.finish()
     ids = window.tree.model_.category_ids()
     if ids:
         window.tree.select_category(ids[0])
@@ -110,9 +117,3 @@ def _quiet_offscreen() -> None:
             sys.stderr.write(message + "\n")
 
     QtCore.qInstallMessageHandler(handler)
-
-
-def _splitter_sizes(width: int) -> list[int]:
-    tree = max(270, min(330, width // 5))
-    detail = max(350, min(440, width * 27 // 100))
-    return [tree, width - tree - detail, detail]

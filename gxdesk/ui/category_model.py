@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
-from gxdesk.core.views import CategoryRow, TaskRow
 from gxdesk.ui.qt import Qt, QtCore, QtGui
 from gxdesk.ui.task_model import LIGHT_COLORS
+
+if TYPE_CHECKING:
+    from gxdesk.core.views import CategoryRow, TaskRow
 
 _ROOT_ID = 0  # internal id of the "全部任务" node; categories use row + 1
 

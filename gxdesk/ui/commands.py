@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gxdesk.store.edits import Change
+from gxdesk.store.changes import Change
 from gxdesk.store.progress import ReportInput, add_reports, restore_reports, withdraw_reports
 from gxdesk.store.schema import Progress
 from gxdesk.ui.qt import QtGui

@@ -4,7 +4,7 @@ The main window builds one :class:`AppContext` and hands it to every feature
 (the tree, the table, the detail pane, the Excel exchange actions of
 ``gxdesk.ui.exchange_actions``). Features never call each other to refresh:
 after a data change, whoever made it calls :meth:`AppContext.notify` with a
-:class:`gxdesk.store.edits.Change`, and each view refreshes itself from the
+:class:`gxdesk.store.changes.Change`, and each view refreshes itself from the
 ``changed`` signal.
 
 For the Excel exchange (issue 4), ``install(window, context)`` gets:
@@ -42,14 +42,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from gxdesk.core.workdays import WorkdayCalendar
-from gxdesk.store.edits import Change
 from gxdesk.ui.jobs import Job, JobControl, JobRunner
 from gxdesk.ui.qt import QtCore, QtGui, Signal
 from gxdesk.ui.settings import Preferences
 
 if TYPE_CHECKING:
     from gxdesk.core.views import PlanInfo
+    from gxdesk.core.workdays import WorkdayCalendar
+    from gxdesk.store.changes import Change
     from gxdesk.store.database import Database
     from gxdesk.ui.main_window import MainWindow
 
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 class AppContext(QtCore.QObject):
     """The shared state of one main window (not a registry: only what all features need)."""
 
-    changed = Signal(object)  # a gxdesk.store.edits.Change, once per data change
+    changed = Signal(object)  # a gxdesk.store.changes.Change, once per data change
 
     def __init__(
         self,
@@ -71,7 +71,7 @@ class AppContext(QtCore.QObject):
         super().__init__(parent)
         self.db = db
         self.plan: PlanInfo | None = None  # the plan on screen (title, year, issue date)
-        self.calendar: WorkdayCalendar = WorkdayCalendar()
+        self._calendar: WorkdayCalendar | None = None  # read with the plan, by reload_plan()
         self.on = on
         self.preferences = preferences
         self.jobs = jobs or JobRunner()
@@ -81,6 +81,15 @@ class AppContext(QtCore.QObject):
     @property
     def plan_id(self) -> int | None:
         return self.plan.id if self.plan else None
+
+    @property
+    def calendar(self) -> WorkdayCalendar:
+        """The working-day calendar of the open database (the built-in one until loaded)."""
+        if self._calendar is None:
+            from gxdesk.core.workdays import WorkdayCalendar
+
+            self._calendar = WorkdayCalendar()
+        return self._calendar
 
     def reload_plan(self) -> None:
         """Re-read the plan on screen and the working-day calendar from the database."""
@@ -92,7 +101,7 @@ class AppContext(QtCore.QObject):
         wanted = self.plan_id
         found = {p.id: p for p in queries.plans(self.db)}
         self.plan = found.get(wanted) if wanted in found else queries.current_plan(self.db)
-        self.calendar = queries.load_calendar(self.db)
+        self._calendar = queries.load_calendar(self.db)
 
     def notify(self, change: Change) -> None:
         """Tell every view that data changed (call once, after the transaction committed)."""

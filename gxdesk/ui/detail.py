@@ -2,7 +2,8 @@
 
 Field edits are saved when a field is left (there is no 保存 button to forget);
 each is one undoable command. The pane refreshes itself from the context's
-``changed`` signal, never because another view told it to.
+``changed`` signal, never because another view told it to. It writes through
+the ORM, so the window builds it in its deferred start-up phase.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from gxdesk.core.model import DeadlineKind, Status, UnitRef
 from gxdesk.core.views import AssignmentView
 from gxdesk.core.workdays import CalendarUnknownError
 from gxdesk.store import queries
-from gxdesk.store.edits import Change, EditError, TaskEdit, UnitsEdit, edit_task, set_task_units
+from gxdesk.store.changes import Change, EditError, TaskEdit, UnitsEdit
+from gxdesk.store.edits import edit_task, set_task_units
 from gxdesk.store.progress import ReportInput
 from gxdesk.store.schema import Category, Task
 from gxdesk.ui.commands import AddReportsCommand, SymmetricCommand, push

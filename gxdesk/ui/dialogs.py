@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from gxdesk.store import queries
-from gxdesk.store.edits import EditError, UnitEdit, edit_unit, set_group_members, set_plan_issued
+from gxdesk.store.changes import EditError, UnitEdit
+from gxdesk.store.edits import edit_unit, set_group_members, set_plan_issued
 from gxdesk.ui.commands import SymmetricCommand, push
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets

@@ -1,14 +1,196 @@
-"""Excel exchange actions of the main window (issue 4 fills this in)."""
+"""Excel exchange actions of the main window: export unit workbooks, merge, export the ledger.
+
+Each action asks for paths on the GUI thread, runs the job of
+:mod:`gxdesk.exchange_jobs` through ``context.run_job`` (off the GUI thread,
+cancellable), and shows the result. Only paths, ids and plain dataclasses cross
+threads.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gxdesk.ui.qt import QtGui, QtWidgets
+
 if TYPE_CHECKING:
+    from gxdesk.store.merge import MergePlan
     from gxdesk.ui.context import AppContext
     from gxdesk.ui.main_window import MainWindow
 
 
 def install(window: MainWindow, context: AppContext) -> None:
-    """Adds the Excel exchange actions (export unit workbooks, merge returned workbooks, export the ledger) to the window's 文件 menu."""  # noqa: E501
-    return None
+    """Adds the Excel exchange actions to the window's 文件 menu."""
+    menu = window.menu_file
+    menu.addSeparator()
+    actions = ExchangeActions(window, context)
+    for text, slot in (
+        ("导出各单位进展表…", actions.export_units),
+        ("合并回收的进展表…", actions.merge),
+        ("导出台账…", actions.export_plan),
+    ):
+        action = QtGui.QAction(text, window)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+    window._exchange_actions = actions  # type: ignore[attr-defined]  # keep it alive
+
+
+class ExchangeActions:
+    def __init__(self, window: MainWindow, context: AppContext) -> None:
+        self.window = window
+        self.context = context
+
+    def _ready(self) -> bool:
+        if self.context.db is None or self.context.plan_id is None:
+            QtWidgets.QMessageBox.information(self.window, "提示", "请先导入工作要点")
+            return False
+        return True
+
+    def _failed(self, exc: BaseException) -> None:
+        QtWidgets.QMessageBox.warning(self.window, "操作失败", str(exc))
+
+    # --- export -------------------------------------------------------------------
+
+    def export_units(self) -> None:
+        if not self._ready():
+            return
+        folder = QtWidgets.QFileDialog.getExistingDirectory(self.window, "选择保存进展表的文件夹")
+        if folder:
+            self.run_export_units(Path(folder))
+
+    def run_export_units(self, folder: Path) -> None:
+        from gxdesk.exchange_jobs import export_units
+
+        db, on, plan_id = self.context.db, self.context.on, self.context.plan_id
+
+        def work(control):  # type: ignore[no-untyped-def]
+            return export_units(
+                db,
+                folder,
+                on=on,
+                plan_id=plan_id,
+                step=control.progress,
+                cancelled=lambda: control.cancelled,
+            )
+
+        def done(files) -> None:  # type: ignore[no-untyped-def]
+            self.window.status_message(f"已导出 {len(files)} 个单位的进展表到 {folder}")
+
+        self.context.run_job("导出各单位进展表", work, done, self._failed)
+
+    def export_plan(self) -> None:
+        if not self._ready():
+            return
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, "导出台账", "政务公开工作台账.xlsx", "Excel 工作簿 (*.xlsx)"
+        )
+        if not name:
+            return
+        from gxdesk.exchange_jobs import export_plan
+
+        db, on = self.context.db, self.context.on
+        self.context.run_job(
+            "导出台账",
+            lambda _control: export_plan(db, Path(name), on=on),
+            lambda out: self.window.status_message(f"已导出台账：{out}"),
+            self._failed,
+        )
+
+    # --- merge --------------------------------------------------------------------
+
+    def merge(self) -> None:
+        if not self._ready():
+            return
+        names, _ = QtWidgets.QFileDialog.getOpenFileNames(
+            self.window, "选择回收的进展表", "", "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"
+        )
+        if names:
+            self.preview([Path(n) for n in names])
+
+    def preview(self, paths: list[Path], confirm_units: dict[str, int] | None = None) -> None:
+        from gxdesk.exchange_jobs import expand_paths, preview_merge
+
+        db, on = self.context.db, self.context.on
+        files, _skipped = expand_paths(paths)
+
+        def work(control):  # type: ignore[no-untyped-def]
+            return preview_merge(
+                db,
+                files,
+                confirm_units=confirm_units,
+                on=on,
+                step=control.progress,
+                cancelled=lambda: control.cancelled,
+            )
+
+        self.context.run_job(
+            "读取回收的进展表", work, lambda plan: self.show_preview(plan, files), self._failed
+        )
+
+    def show_preview(self, plan: MergePlan, files: list[Path]) -> None:
+        from gxdesk.store import queries
+        from gxdesk.ui.merge_dialog import MergeDialog
+
+        db = self.context.db
+        assert db is not None
+        units = [(u.id, u.name) for u in queries.units(db) if not u.is_group]
+        current = _current_lead(db, plan, self.context.on)
+        dialog = MergeDialog(plan, units=units, current_lead=current, parent=self.window)
+        chosen: dict[str, int] = {}
+        dialog.reconfirm.connect(chosen.update)
+        result = dialog.exec()
+        if result == 2 and chosen:
+            self.preview(files, chosen)
+        elif result == QtWidgets.QDialog.DialogCode.Accepted:
+            self.apply(plan, dialog.taken_conflicts)
+
+    def apply(self, plan: MergePlan, taken: set[tuple[int, int]]) -> None:
+        from gxdesk.store.changes import Change
+        from gxdesk.store.merge import apply_merge, chosen_reports
+
+        db = self.context.db
+        tasks = set()
+        with db.raw() as conn:  # type: ignore[union-attr]
+            for _f, report in chosen_reports(plan, taken):
+                row = conn.execute(
+                    "SELECT task_id FROM assignment WHERE id = ?", (report.assignment_id,)
+                ).fetchone()
+                if row:
+                    tasks.add(row[0])
+
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            self.context.notify(Change(tasks=frozenset(tasks)))
+            if result.batch_id is None:
+                self.window.status_message("没有需要写入的新进展")
+            else:
+                self.window.status_message(
+                    f"已合并第 {result.batch_id} 批：{result.applied} 条进展，"
+                    f"来自 {result.files} 个文件（合并前已备份）"
+                )
+
+        self.context.run_job(
+            "写入进展", lambda _c: apply_merge(db, plan, take_conflicts=taken), done, self._failed
+        )
+
+
+def _current_lead(db, plan: MergePlan, on) -> dict[int, tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    """The lead office's columns of each conflicting task as they are now (for side by side)."""
+    from gxdesk.store.exports import _deadline_cell
+
+    ids = {r.task_id for f in plan.files for r in f.rows if r.task_id and r.in_file}
+    if not ids:
+        return {}
+    from gxdesk.store import queries
+
+    wanted = {}
+    for t in queries.list_tasks(db, queries.current_plan(db).id, on=on):
+        if t.id in ids:
+            wanted[t.id] = (
+                str(t.seq),
+                t.category_title,
+                t.name,
+                t.requirement,
+                _deadline_cell(t.deadline_text, t.due),
+                "",
+            )
+    return wanted

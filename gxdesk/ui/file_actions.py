@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gxdesk.store.changes import RELOAD
 from gxdesk.store.database import DatabaseError, backup_database, open_database, restore_database
-from gxdesk.store.edits import RELOAD
 from gxdesk.ui.jobs import Job
 from gxdesk.ui.plan_import import PLAN_FILTER, ImportOutcome, import_plan, is_plan_file
 from gxdesk.ui.qt import QtGui, QtWidgets

@@ -1,11 +1,14 @@
-"""The filter bar above the task table: text, unit, status, light, due within N days."""
+"""The filter bar above the task table: text, unit, status, light, due within N days.
+
+Built before the data are read: :mod:`gxdesk.store.queries` is imported where
+the bar reads (the unit list, a unit's tasks), after the window is on screen.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from gxdesk.core.model import Light, Status
-from gxdesk.store import queries
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.qt import QtWidgets, Signal
 from gxdesk.ui.task_model import TaskFilter
@@ -71,7 +74,7 @@ class FilterBar(QtWidgets.QWidget):
         self.due_check.toggled.connect(self.changed)
         self.due_days.valueChanged.connect(self.changed)
         self.clear.clicked.connect(self.reset)
-        self.load_units()
+        self.unit.addItem("全部单位", None)  # the units come with the data (load_units)
 
     def load_units(self) -> None:
         """Re-read the unit list (after opening a file or editing units), keeping the choice."""
@@ -82,6 +85,8 @@ class FilterBar(QtWidgets.QWidget):
         self.unit.addItem("全部单位", None)
         db = self.context.db
         if db is not None:
+            from gxdesk.store import queries
+
             for u in queries.units(db):
                 label = f"{u.name}（组）" if u.is_group else u.name
                 self.unit.addItem(label, u.id)
@@ -117,6 +122,8 @@ class FilterBar(QtWidgets.QWidget):
         task_ids = None
         if unit_id is not None and self.context.db is not None:
             if unit_id not in self._unit_tasks:
+                from gxdesk.store import queries
+
                 found = queries.task_ids_of_unit(self.context.db, unit_id)
                 self._unit_tasks[unit_id] = frozenset(found)
             task_ids = self._unit_tasks[unit_id]

@@ -2,45 +2,75 @@
 
 Thin on purpose: the features (tree, filter bar, table model, detail pane,
 file actions, Excel exchange actions) are their own modules and share one
-:class:`AppContext`. Data are loaded after the window is shown.
+:class:`AppContext`.
+
+It starts in three steps, so the clerk sees the window at once:
+
+1. ``MainWindow(...)`` builds only what shows: the tree, the filter bar, the
+   table and a placeholder for the detail pane. Nothing here imports
+   SQLAlchemy (nor the Word, Excel or PDF libraries).
+2. :meth:`load` reads the data with plain sqlite3 (:mod:`gxdesk.store.queries`,
+   imported there with the core's deadline and calendar code) and puts them
+   on screen.
+3. :meth:`finish` imports and wires everything that writes (the detail pane,
+   the category edits, the menus' commands, the file and Excel exchange
+   actions). Until then the menus are empty and the detail pane is a
+   placeholder, for a fraction of a second.
+
+:meth:`start` shows the window and runs steps 2 and 3 on the next turns of the
+event loop; ``loaded`` and ``ready`` say when each is done.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
-from gxdesk.store import queries
-from gxdesk.store.edits import RELOAD, Change
-from gxdesk.ui import exchange_actions
+from gxdesk.store.changes import RELOAD, Change
 from gxdesk.ui.category_tree import CategoryTree
 from gxdesk.ui.context import AppContext
-from gxdesk.ui.detail import DetailPane
-from gxdesk.ui.dialogs import PreferencesDialog, UnitsGroupsDialog, ask_date, edit_issue_date
-from gxdesk.ui.file_actions import FileActions
 from gxdesk.ui.filter_bar import FilterBar
 from gxdesk.ui.labels import cn_date
-from gxdesk.ui.plan_import import is_plan_file
-from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets
-from gxdesk.ui.settings import WindowState, save_preferences
+from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from gxdesk.ui.settings import WindowState
 from gxdesk.ui.task_model import Column, TaskFilter, TaskRoles, TaskTableModel
 
+if TYPE_CHECKING:
+    from gxdesk.ui.category_actions import CategoryActions
+    from gxdesk.ui.detail import DetailPane
+    from gxdesk.ui.file_actions import FileActions
+
 APP_TITLE = "政务公开工作台账"
+NO_TASK = "未选择任务：在中间的任务表中选择一项任务"
+# 工作任务 takes what is left (elided, full text in the tooltip); the others are
+# sized for their usual content so that every column fits without scrolling
+# from 1280 pixels wide up.
 _COLUMN_WIDTHS = {
-    Column.SEQ: 44,
-    Column.NAME: 210,
-    Column.DEADLINE: 112,
-    Column.DUE: 106,
-    Column.UNITS: 150,
-    Column.STATUS: 64,
-    Column.LIGHT: 62,
-    Column.LATEST: 160,
-    Column.REPORTED: 100,
+    Column.SEQ: 38,
+    Column.DEADLINE: 80,
+    Column.DUE: 104,
+    Column.UNITS: 112,
+    Column.STATUS: 54,
+    Column.LIGHT: 56,
+    Column.LATEST: 104,
+    Column.REPORTED: 98,
 }
+_NAME_MIN_WIDTH = 120
+
+
+def splitter_sizes(width: int) -> list[int]:
+    """Tree | table | detail for a window ``width`` wide: the table gets the most."""
+    tree = max(190, min(300, width * 17 // 100))
+    detail = max(280, min(400, width * 23 // 100))
+    return [tree, max(_NAME_MIN_WIDTH, width - tree - detail), detail]
 
 
 class MainWindow(QtWidgets.QMainWindow):
+    loaded = Signal()  # the data are on screen (step 2)
+    ready = Signal()  # every command is wired (step 3)
+
     def __init__(self, context: AppContext, state: WindowState | None = None) -> None:
         super().__init__()
         self.context = context
@@ -52,7 +82,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.filter_bar = FilterBar(context)
         self.model = TaskTableModel(self)
         self.table = self._make_table()
-        self.detail = DetailPane(context)
+        self.detail: DetailPane | None = None  # built by finish()
+        self.category_actions: CategoryActions | None = None
+        self.file_actions: FileActions | None = None
         centre = QtWidgets.QWidget()
         column = QtWidgets.QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -61,7 +93,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self._placeholder())
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
@@ -71,13 +103,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.today_label = QtWidgets.QLabel()
         self.statusBar().addWidget(self.counts, 1)
         self.statusBar().addPermanentWidget(self.today_label)
-        self._build_menus()
-        self.file_actions = FileActions(self, context, state or WindowState())
-        exchange_actions.install(self, context)
-        self.menu_file.addSeparator()
-        self.menu_file.addAction("退出", self.close).setShortcut(
-            QtGui.QKeySequence.StandardKey.Quit
-        )
+        bar = self.menuBar()  # the titles now, so the bar does not jump; entries in finish()
+        self.menu_file = bar.addMenu("文件(&F)")
+        self.menu_edit = bar.addMenu("编辑(&E)")
+        self.menu_view = bar.addMenu("查看(&V)")
+        self.menu_settings = bar.addMenu("设置(&S)")
         self.tree.category_selected.connect(self._apply_filter)
         self.filter_bar.changed.connect(self._apply_filter)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -99,16 +129,66 @@ class MainWindow(QtWidgets.QMainWindow):
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(26)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setHighlightSections(False)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        header.setMinimumSectionSize(32)
         for col, width in _COLUMN_WIDTHS.items():
             table.setColumnWidth(col, width)
+        header.setSectionResizeMode(Column.NAME, QtWidgets.QHeaderView.ResizeMode.Stretch)
         return table
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.menu_file = bar.addMenu("文件(&F)")
-        edit = bar.addMenu("编辑(&E)")
+    @staticmethod
+    def _placeholder() -> QtWidgets.QWidget:
+        """Stands where the detail pane goes until finish() builds it (it looks the same)."""
+        label = QtWidgets.QLabel(NO_TASK)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        label.setContentsMargins(4, 0, 0, 0)
+        return label
+
+    def _default_layout(self) -> None:
+        self.resize(1400, 860)
+        self.splitter.setSizes(splitter_sizes(1400))
+
+    # --- starting -----------------------------------------------------------------------
+    def start(self) -> None:
+        """Show the window now; load the data and wire the commands on the next turns."""
+        self.show()
+        QtCore.QTimer.singleShot(0, self._load_then_finish)
+
+    def _load_then_finish(self) -> None:
+        self.load()
+        # A turn of its own: the rows are painted before the ORM import blocks.
+        QtCore.QTimer.singleShot(0, self.finish)
+
+    def finish(self) -> None:
+        """Step 3: import and wire what writes (SQLAlchemy); idempotent."""
+        if self.detail is not None:
+            return
+        from gxdesk.ui import exchange_actions
+        from gxdesk.ui.category_actions import CategoryActions
+        from gxdesk.ui.detail import DetailPane
+        from gxdesk.ui.file_actions import FileActions
+
+        self.detail = DetailPane(self.context)
+        self.splitter.replaceWidget(2, self.detail).deleteLater()
+        self.category_actions = CategoryActions(self.tree, self.context)
+        self.file_actions = FileActions(self, self.context, self.state or WindowState())
+        exchange_actions.install(self, self.context)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction("退出", self.close).setShortcut(
+            QtGui.QKeySequence.StandardKey.Quit
+        )
+        self._fill_menus()
+        self.detail.show_task(self.current_task_id())
+        self.ready.emit()
+
+    def _fill_menus(self) -> None:
+        from gxdesk.ui.dialogs import UnitsGroupsDialog, edit_issue_date
+
+        assert self.category_actions is not None
+        edit = self.menu_edit
         undo = self.context.undo_stack.createUndoAction(self, "撤销")
         undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
         redo = self.context.undo_stack.createRedoAction(self, "重做")
@@ -118,26 +198,24 @@ class MainWindow(QtWidgets.QMainWindow):
         edit.addSeparator()
         edit.addAction("单位与分组…", lambda: UnitsGroupsDialog(self.context, self).exec())
         edit.addAction("计划印发日期…", lambda: edit_issue_date(self.context, self))
-        edit.addAction("新建类别…", self.tree.add_category)
-        view = bar.addMenu("查看(&V)")
+        edit.addAction("新建类别…", self.category_actions.add_category)
+        view = self.menu_view
         view.addAction("设定“今天”…", self._ask_today)
         view.addAction("回到今天", lambda: self.set_today(dt.date.today()))
         view.addSeparator()
         view.addAction("清除筛选", self.filter_bar.reset)
-        settings = bar.addMenu("设置(&S)")
-        settings.addAction("首选项…", self._preferences)
-
-    def _default_layout(self) -> None:
-        self.resize(1400, 860)
-        self.splitter.setSizes([290, 760, 400])
+        self.menu_settings.addAction("首选项…", self._preferences)
 
     # --- loading and refreshing --------------------------------------------------------
     def load(self) -> None:
-        """Read the plan and its tasks (called once the window is on screen)."""
+        """Step 2: read the plan and its tasks (plain sqlite3) and show them."""
         self.context.reload_plan()
         self._on_changed(RELOAD)
+        self.loaded.emit()
 
     def _on_changed(self, change: Change) -> None:
+        from gxdesk.store import queries
+
         ctx = self.context
         if change.reload or change.plan:
             ctx.reload_plan()
@@ -183,12 +261,14 @@ class MainWindow(QtWidgets.QMainWindow):
         base = TaskFilter(category_id=self.tree.current_category())
         self.model.set_filter(self.filter_bar.apply_to(base))
         if current is not None and not self.select_task(current):
-            self.detail.show_task(None)
+            self._show_detail(None)
         self._update_counts()
 
     def _update_counts(self) -> None:
         shown = self.model.visible_rows
-        lights = queries.light_counts(shown)
+        lights = dict.fromkeys(Light, 0)
+        for row in shown:
+            lights[row.light] += 1
         self.counts.setText(
             f"共 {len(self.model.all_rows)} 项任务，显示 {len(shown)} 项 · "
             f"红灯 {lights[Light.RED]} · 黄灯 {lights[Light.YELLOW]} · 绿灯 {lights[Light.GREEN]}"
@@ -204,11 +284,15 @@ class MainWindow(QtWidgets.QMainWindow):
         if row < 0:
             return False
         self.table.setCurrentIndex(self.model.index(row, Column.NAME))
-        self.detail.show_task(task_id)
+        self._show_detail(task_id)
         return True
 
     def _row_changed(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
-        self.detail.show_task(current.data(TaskRoles.TASK_ID) if current.isValid() else None)
+        self._show_detail(current.data(TaskRoles.TASK_ID) if current.isValid() else None)
+
+    def _show_detail(self, task_id: int | None) -> None:
+        if self.detail is not None:  # before finish(), finish() shows the current task
+            self.detail.show_task(task_id)
 
     # --- commands ---------------------------------------------------------------------
     def status_message(self, text: str) -> None:
@@ -219,11 +303,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.context.notify(RELOAD)
 
     def _ask_today(self) -> None:
+        from gxdesk.ui.dialogs import ask_date
+
         day = ask_date(self, "设定“今天”", "按此日期计算提示灯：", self.context.on)
         if day is not None:
             self.set_today(day)
 
     def _preferences(self) -> None:
+        from gxdesk.store import queries
+        from gxdesk.ui.dialogs import PreferencesDialog
+        from gxdesk.ui.settings import save_preferences
+
         units = [u.name for u in queries.units(self.context.db)] if self.context.db else []
         dialog = PreferencesDialog(self.context.preferences, units, self)
         if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
@@ -234,12 +324,14 @@ class MainWindow(QtWidgets.QMainWindow):
     # --- drag and drop ----------------------------------------------------------------
     @staticmethod
     def _dropped_plan(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> Path | None:
+        from gxdesk.ui.plan_import import is_plan_file
+
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         files = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
         return files[0] if len(files) == 1 and is_plan_file(files[0]) else None
 
     def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
-        if self._dropped_plan(event) is not None:
+        if self.file_actions is not None and self._dropped_plan(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -250,6 +342,7 @@ class MainWindow(QtWidgets.QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
+        assert self.file_actions is not None  # dragEnterEvent accepts only once it is there
         self.file_actions.start_import(path)
 
     # --- window state ---------------------------------------------------------------

@@ -14,11 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from gxdesk.core.model import DeadlineKind, Light, Status
-from gxdesk.core.views import TaskRow
 from gxdesk.ui.labels import KIND_LABELS, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui
+
+if TYPE_CHECKING:
+    from gxdesk.core.views import TaskRow
 
 
 class TaskRoles(IntEnum):

@@ -1,0 +1,261 @@
+"""The merge preview: every file and row with its outcome, before anything is written.
+
+The clerk filters by outcome, reads conflicts side by side (the task as the file
+saw it, the task as it is now), ticks the conflicts whose file version should
+win, confirms the unit of files that lost their hidden data, then applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gxdesk.core.workbook_data import LEAD_COLUMNS
+from gxdesk.store.merge import FilePlan, MergePlan, Outcome, RowPlan
+from gxdesk.ui.qt import Qt, QtCore, QtWidgets, Signal
+
+COLUMNS = ("文件", "单位", "行", "任务", "结果", "说明", "采用文件")
+ALL = "全部"
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    file_index: int
+    file: FilePlan
+    row: RowPlan | None  # None: the file itself (refused)
+
+
+class MergeRowsModel(QtCore.QAbstractTableModel):
+    """Rows of the preview (one per returned row; one per refused file)."""
+
+    OutcomeRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, plan: MergePlan, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._plan = plan
+        self._all = [
+            _Line(i, f, r)
+            for i, f in enumerate(plan.files)
+            for r in ([None] if f.error else f.rows)
+        ]
+        self._lines = list(self._all)
+        self.taken: set[tuple[int, int]] = set()
+
+    def set_filter(self, outcome: str) -> None:
+        self.beginResetModel()
+        if outcome == ALL:
+            self._lines = list(self._all)
+        elif outcome == "error":
+            self._lines = [line for line in self._all if line.row is None]
+        else:
+            self._lines = [
+                line for line in self._all if line.row and line.row.outcome.value == outcome
+            ]
+        self.endResetModel()
+
+    def line(self, row: int) -> _Line:
+        return self._lines[row]
+
+    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:  # noqa: N802
+        return 0 if parent is not None and parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: QtCore.QModelIndex | None = None) -> int:  # noqa: N802
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        line = self._lines[index.row()]
+        if index.column() == 6 and line.row and line.row.outcome is Outcome.CONFLICT:
+            base |= Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+            return None
+        line = self._lines[index.row()]
+        f, r, col = line.file, line.row, index.column()
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
+            if col == 0:
+                return f.file_name
+            if col == 1:
+                return f.unit or ("（待确认）" if f.needs_confirmation else "")
+            if r is None:
+                return {4: "拒收整个文件", 5: f.error}.get(col, "")
+            if col == 2:
+                return str(r.row)
+            if col == 3:
+                return f"{r.seq} {r.name}".strip()
+            if col == 4:
+                return r.outcome.label
+            if col == 5:
+                return r.reason
+            return ""
+        if role == Qt.ItemDataRole.CheckStateRole and col == 6:
+            if r is not None and r.outcome is Outcome.CONFLICT:
+                taken = (line.file_index, r.row) in self.taken
+                return Qt.CheckState.Checked if taken else Qt.CheckState.Unchecked
+            return None
+        if role == self.OutcomeRole:
+            return r.outcome.value if r else "error"
+        return None
+
+    def setData(
+        self, index: QtCore.QModelIndex, value, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole or index.column() != 6:
+            return False
+        line = self._lines[index.row()]
+        if line.row is None or line.row.outcome is not Outcome.CONFLICT:
+            return False
+        key = (line.file_index, line.row.row)
+        checked = (
+            Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+        )
+        if checked:
+            self.taken.add(key)
+        else:
+            self.taken.discard(key)
+        self.dataChanged.emit(index, index, [role])
+        return True
+
+
+class MergeDialog(QtWidgets.QDialog):
+    """Preview of a merge; ``accepted`` means: apply, taking ``taken_conflicts``."""
+
+    reconfirm = Signal(object)  # {path: unit id} chosen for files without hidden data
+
+    def __init__(
+        self,
+        plan: MergePlan,
+        *,
+        units: list[tuple[int, str]] | None = None,
+        current_lead: dict[int, tuple[str, ...]] | None = None,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("合并回收的进展表 — 预览")
+        self.resize(1100, 640)
+        self.plan = plan
+        self._current_lead = current_lead or {}
+        self.model = MergeRowsModel(plan, self)
+        c = plan.counts()
+        summary = QtWidgets.QLabel(
+            f"{len(plan.files)} 个文件：新进展 {c['applied']} 条，无变化 {c['unchanged']}，"
+            f"冲突 {c['conflicts']}，拒收 {c['rejected']}，无法识别 {c['invalid']}，"
+            f"待确认 {c['unmatched']}；整个文件被拒收 {len(plan.refused)} 个。"
+            "点“应用”后先备份数据库，再一次性写入。"
+        )
+        summary.setWordWrap(True)
+        self.filter = QtWidgets.QComboBox()
+        self.filter.addItem(ALL, ALL)
+        for o in Outcome:
+            self.filter.addItem(o.label, o.value)
+        self.filter.addItem("拒收的文件", "error")
+        self.filter.currentIndexChanged.connect(
+            lambda _i: self.model.set_filter(self.filter.currentData())
+        )
+        self.table = QtWidgets.QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            5, QtWidgets.QHeaderView.ResizeMode.Stretch
+        )
+        for col, width in ((0, 260), (1, 110), (2, 40), (3, 200), (4, 70), (6, 70)):
+            self.table.setColumnWidth(col, width)
+        self.table.verticalHeader().setVisible(False)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.detail = QtWidgets.QTextBrowser()
+        self.detail.setMaximumHeight(170)
+
+        self._confirm: dict[str, QtWidgets.QComboBox] = {}
+        confirm_box = QtWidgets.QFormLayout()
+        for f in plan.files:
+            if f.needs_confirmation and units:
+                combo = QtWidgets.QComboBox()
+                combo.addItem("（请选择填报单位）", None)
+                for unit_id, name in units:
+                    combo.addItem(name, unit_id)
+                hint = combo.findText(f.unit_hint) if f.unit_hint else -1
+                if hint >= 0:
+                    combo.setCurrentIndex(hint)
+                self._confirm[f.path] = combo
+                confirm_box.addRow(f"{f.file_name}（缺少识别信息）：", combo)
+        self.buttons = QtWidgets.QDialogButtonBox()
+        self.apply_button = self.buttons.addButton(
+            "应用", QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton("取消", QtWidgets.QDialogButtonBox.ButtonRole.RejectRole)
+        if self._confirm:
+            again = self.buttons.addButton(
+                "按所选单位重新预览", QtWidgets.QDialogButtonBox.ButtonRole.ActionRole
+            )
+            again.clicked.connect(self._reconfirm)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(QtWidgets.QLabel("显示："))
+        top.addWidget(self.filter)
+        top.addStretch(1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        if self._confirm:
+            layout.addLayout(confirm_box)
+        layout.addWidget(self.buttons)
+
+    @property
+    def taken_conflicts(self) -> set[tuple[int, int]]:
+        return set(self.model.taken)
+
+    def _reconfirm(self) -> None:
+        chosen = {
+            path: combo.currentData()
+            for path, combo in self._confirm.items()
+            if combo.currentData() is not None
+        }
+        self.reconfirm.emit(chosen)
+        self.done(2)
+
+    def _show_detail(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
+        if not current.isValid():
+            self.detail.clear()
+            return
+        line = self.model.line(current.row())
+        r = line.row
+        if r is None:
+            self.detail.setPlainText(f"{line.file.file_name}\n{line.file.error}")
+            return
+        parts = [f"<b>{r.outcome.label}</b>：{_esc(r.reason)}"]
+        if r.values is not None:
+            v = r.values
+            parts.append(
+                f"表中填报：{v.status.value if v.status else '—'}，"
+                f"{'' if v.percent is None else str(v.percent) + '%'} {_esc(v.text)}"
+            )
+        if r.outcome is Outcome.CONFLICT and r.in_file and r.task_id is not None:
+            now = self._current_lead.get(r.task_id, ())
+            rows = "".join(
+                f"<tr><td>{h}</td><td>{_esc(a)}</td><td>{_esc(b)}</td></tr>"
+                for (_f, h), a, b in zip(LEAD_COLUMNS, r.in_file, now or ("",) * 6, strict=False)
+            )
+            parts.append(
+                "<table border=1 cellspacing=0 cellpadding=3>"
+                "<tr><th></th><th>导出时（表中）</th><th>现在（库中）</th></tr>"
+                f"{rows}</table>勾选“采用文件”则仍写入表中的进展。"
+            )
+        self.detail.setHtml("<br>".join(parts))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,115 @@
+"""The merge preview dialog and the menu actions, offscreen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from exchange_helpers import ON, columns, data_rows, make_db, open_for_edit
+
+from gxdesk.exchange_jobs import export_units, preview_merge
+from gxdesk.store.merge import Outcome
+
+pytest.importorskip("pytestqt")
+
+
+@pytest.fixture()
+def plan(tmp_path: Path):  # type: ignore[no-untyped-def]
+    db = make_db(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    files = {f.unit: f.path for f in export_units(db, out, on=ON)}
+    path = files["市审计局"]
+    wb = open_for_edit(path)
+    ws = wb.worksheets[0]
+    cols, rows = columns(ws), data_rows(ws)
+    keys = list(rows)
+    ws.cell(rows[keys[0]], cols["进展状态"]).value = "已完成"
+    ws.cell(rows[keys[1]], cols["进展状态"]).value = "已完成"
+    ws.cell(rows[keys[2]], cols["完成时间"]).value = "下月底"
+    wb.save(path)
+    with db.transaction() as s:
+        s.connection().exec_driver_sql(
+            f"UPDATE task SET version = version + 1 WHERE id = {keys[1][1:]}"
+        )
+    bad = out / "坏.xlsx"
+    bad.write_bytes(b"not a workbook")
+    result = preview_merge(db, [path, bad], on=ON)
+    yield result
+    db.close()
+
+
+def test_preview_lists_rows_filters_and_takes_conflicts(qtbot, qtmodeltester, plan) -> None:  # type: ignore[no-untyped-def]
+    from gxdesk.ui.merge_dialog import MergeDialog
+    from gxdesk.ui.qt import Qt
+
+    dialog = MergeDialog(plan)
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    qtmodeltester.check(model)
+    total = sum(len(f.rows) for f in plan.files if not f.error) + len(plan.refused)
+    assert model.rowCount() == total
+    dialog.filter.setCurrentIndex(dialog.filter.findData(Outcome.CONFLICT.value))
+    assert model.rowCount() == 1
+    index = model.index(0, 6)
+    assert model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
+    assert model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert dialog.taken_conflicts == {(0, model.line(0).row.row)}
+    dialog.table.selectRow(0)
+    assert "导出时" in dialog.detail.toHtml()
+    dialog.filter.setCurrentIndex(dialog.filter.findData("error"))
+    assert model.rowCount() == 1 and model.data(model.index(0, 0)) == "坏.xlsx"
+    dialog.filter.setCurrentIndex(dialog.filter.findData(Outcome.INVALID.value))
+    assert model.rowCount() == 1 and "K" in model.data(model.index(0, 5))
+
+
+@pytest.fixture()
+def window(qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from ui_helpers import seed_copy
+
+    from gxdesk.ui.app import build_window
+    from gxdesk.ui.qt import QtWidgets
+
+    monkeypatch.setenv("GXDESK_HOME", str(tmp_path / "home"))
+    for kind in ("warning", "information", "critical", "question"):
+        monkeypatch.setattr(QtWidgets.QMessageBox, kind, lambda *a, **k: None)
+    _app, win = build_window(seed_copy(tmp_path), ON, remember=False)
+    qtbot.addWidget(win)
+    win.show()
+    win.load()
+    win.finish()  # wires the actions that write (the window does this on its second turn)
+    yield win
+    win.context.jobs.wait()
+    win.context.db.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_menu_actions_export_and_merge_through_the_window(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from gxdesk.store import queries
+
+    texts = [a.text() for a in window.menu_file.actions()]
+    for wanted in ("导出各单位进展表…", "合并回收的进展表…", "导出台账…"):
+        assert wanted in texts
+    actions = window._exchange_actions
+    folder = tmp_path / "out"
+    folder.mkdir()
+    actions.run_export_units(folder)
+    window.context.jobs.wait()
+    qtbot.waitUntil(lambda: len(list(folder.glob("*.xlsx"))) > 10, timeout=10000)
+    path = next(folder.glob("*市审计局*.xlsx"))
+    wb = open_for_edit(path)
+    ws = wb.worksheets[0]
+    cols, rows = columns(ws), data_rows(ws)
+    key = next(iter(rows))
+    ws.cell(rows[key], cols["进展状态"]).value = "已完成"
+    wb.save(path)
+    db = window.context.db
+    plan = preview_merge(db, [path], on=ON)
+    changed = []
+    window.context.changed.connect(changed.append)
+    actions.apply(plan, set())
+    window.context.jobs.wait()
+    qtbot.waitUntil(lambda: bool(changed), timeout=10000)
+    assert int(key[1:]) in changed[0].tasks
+    latest = queries.latest_progress(db, [int(key[1:])])[int(key[1:])]
+    assert any(p.unit == "市审计局" and p.status.value == "已完成" for p in latest)
