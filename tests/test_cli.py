@@ -185,3 +185,10 @@ def test_check_backup_restore(plan_db: Path, tmp_path: Path) -> None:
     conn.close()
     assert gx("--db", str(db), "restore", str(out)).returncode == 0
     assert tasks(db)[0]["name"] == "清理《条例》施行前政府信息（尚未移交国家档案管理部门）"
+
+
+def test_recurring_task_seen_years_later_keeps_the_plan_years_due(plan_db: Path) -> None:
+    first = tasks(plan_db, "--on", "2026-11-26")[0]
+    assert first["deadline"]["kind"] == "recurring"
+    assert first["deadline"]["due"] == "2014-12-31"
+    assert first["light"] == "red"

@@ -335,3 +335,13 @@ def test_property_never_raises_and_is_consistent(text: str, year: int) -> None:
 def test_property_parse_is_idempotent_on_its_text(text: str, year: int) -> None:
     spec = parse_deadline(text, year)
     assert parse_deadline(spec.text, year) == spec
+
+
+def test_recurring_stays_within_the_plan_year() -> None:
+    spec = parse_deadline("每季度", 2014)
+    cal = WeekendCalendar()
+    late = resolve_due(spec, issued=None, calendar=cal, on=date(2026, 11, 26), year=2014)
+    early = resolve_due(spec, issued=None, calendar=cal, on=date(2013, 5, 1), year=2014)
+    inside = resolve_due(spec, issued=None, calendar=cal, on=date(2014, 5, 1), year=2014)
+    assert (late, early, inside) == (date(2014, 12, 31), date(2014, 3, 31), date(2014, 6, 30))
+    assert resolve_due(spec, issued=None, calendar=cal, on=date(2026, 11, 26)) == date(2026, 12, 31)

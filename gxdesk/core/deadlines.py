@@ -193,14 +193,21 @@ def _period_end(period: Period, on: date) -> date:
 
 
 def resolve_due(
-    spec: DeadlineSpec, *, issued: date | None, calendar: WorkdayAdder, on: date
+    spec: DeadlineSpec,
+    *,
+    issued: date | None,
+    calendar: WorkdayAdder,
+    on: date,
+    year: int | None = None,
 ) -> date | None:
     """The date ``spec`` falls due, as seen on ``on``; None when it has no due date.
 
     FIXED → its date. RELATIVE → ``spec.workdays`` working days after ``issued``
     (the issue day not counted; 0 → the issue day), None while the plan has no
     issue date. RECURRING → the end of the month / quarter / year containing
-    ``on``. CONTINUOUS, PER_EVENT and NONE → None.
+    ``on``, kept within the plan ``year`` when given (looking at a 2014 plan in
+    2026 shows its last period, 2014-12-31, not 2026's). CONTINUOUS, PER_EVENT
+    and NONE → None.
     """
     if spec.kind is DeadlineKind.FIXED:
         return spec.due
@@ -209,5 +216,7 @@ def resolve_due(
             return None
         return calendar.add_workdays(issued, spec.workdays)
     if spec.kind is DeadlineKind.RECURRING and spec.period is not None:
+        if year is not None:
+            on = min(max(on, date(year, 1, 1)), date(year, 12, 31))
         return _period_end(spec.period, on)
     return None

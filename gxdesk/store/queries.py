@@ -102,7 +102,10 @@ def list_tasks(
     """Every task of the plan with its due date, light and latest report, as of ``on``."""
     calendar = calendar or load_calendar(db)
     with db.raw() as conn:
-        issued = _d(conn.execute("SELECT issued_on FROM plan WHERE id=?", (plan_id,)).fetchone()[0])
+        issued_text, year = conn.execute(
+            "SELECT issued_on, year FROM plan WHERE id=?", (plan_id,)
+        ).fetchone()
+        issued = _d(issued_text)
         rows = conn.execute(_LIST_SQL, (plan_id,)).fetchall()
     # Few distinct (deadline, status) pairs recur over thousands of rows: resolve each once.
     resolved: dict[tuple, tuple[DeadlineKind, dt.date | None, str, Status, Light]] = {}
@@ -118,7 +121,7 @@ def list_tasks(
             spec = DeadlineSpec(r[8], kind, _d(r[10]), r[11], Period(r[12]) if r[12] else None)
             note = no_issue if kind is DeadlineKind.RELATIVE and issued is None else ""
             try:
-                due = resolve_due(spec, issued=issued, calendar=calendar, on=on)
+                due = resolve_due(spec, issued=issued, calendar=calendar, on=on, year=year)
             except CalendarUnknownError as exc:
                 due, note = None, str(exc)
             status = Status(r[18]) if r[18] in _STATUSES else Status.NOT_STARTED
