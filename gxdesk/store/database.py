@@ -10,6 +10,13 @@ being copied or synced). The schema version is SQLite's ``user_version``; the
 migrations are numbered SQL files applied in order, each in its own
 transaction, after a checked backup. A file written by a newer gxdesk is refused
 before anything is written to it.
+
+Why not Alembic: a single-file desktop database needs a linear list of
+migrations, nothing else. Alembic's environment/config layer and its import cost
+(paid at every start-up) buy branching and autogeneration we do not use;
+``user_version`` plus numbered SQL files gives the same guarantees — ordered,
+one transaction each, refused when newer — and a test keeps the files and the
+ORM models in agreement.
 """
 
 from __future__ import annotations
