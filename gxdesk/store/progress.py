@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -41,7 +41,6 @@ class ReportInput:
     source_sha256: str = ""
     export_id: str = ""
     assignment_version: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 _INSERT_PROGRESS = (
