@@ -9,7 +9,10 @@ on its background runner.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,27 +125,60 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     return files, skipped
 
 
+def _read_one(path: Path, limits: Limits) -> ReturnedWorkbook | FilePlan:
+    try:
+        return read_returned_workbook(path, limits)
+    except BadFileError as exc:
+        return refused_file(path, str(exc))
+    except OSError as exc:
+        return refused_file(path, f"无法读取文件（{exc.strerror or exc}）")
+
+
 def read_workbooks(
     paths: Sequence[Path],
     *,
     limits: Limits = DEFAULT_LIMITS,
     step: Step = _noop_step,
     cancelled: Cancelled = _never,
+    threads: int | None = None,
 ) -> list[ReturnedWorkbook | FilePlan]:
-    """Read every file; one that cannot be read becomes a refused FilePlan with its reason."""
-    out: list[ReturnedWorkbook | FilePlan] = []
-    for i, path in enumerate(paths):
-        if cancelled():
-            raise JobCancelled()
-        step(i, len(paths), path.name)
+    """Read every file; one that cannot be read becomes a refused FilePlan with its reason.
+
+    python-calamine releases the GIL while it parses, so a few threads overlap
+    one file's parsing with the next file's checks (a 2-core PC reads a batch
+    in about half the time). Results keep the order of ``paths``; at most
+    ``2 × threads`` files are in memory at once.
+    """
+    workers = threads or min(4, os.cpu_count() or 1)
+    if workers <= 1 or len(paths) <= 1:
+        out = []
+        for i, path in enumerate(paths):
+            if cancelled():
+                raise JobCancelled()
+            step(i, len(paths), path.name)
+            out.append(_read_one(path, limits))
+        step(len(paths), len(paths), "")
+        return out
+    results: list[ReturnedWorkbook | FilePlan] = []
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gxdesk-read") as pool:
+        pending: deque[Future[ReturnedWorkbook | FilePlan]] = deque()
+        queued = iter(paths)
         try:
-            out.append(read_returned_workbook(path, limits))
-        except BadFileError as exc:
-            out.append(refused_file(path, str(exc)))
-        except OSError as exc:
-            out.append(refused_file(path, f"无法读取文件（{exc.strerror or exc}）"))
+            for i, _path in enumerate(paths):
+                while len(pending) < 2 * workers:
+                    nxt = next(queued, None)
+                    if nxt is None:
+                        break
+                    pending.append(pool.submit(_read_one, nxt, limits))
+                if cancelled():
+                    raise JobCancelled()
+                step(i, len(paths), paths[i].name)
+                results.append(pending.popleft().result())
+        finally:
+            for f in pending:
+                f.cancel()
     step(len(paths), len(paths), "")
-    return out
+    return results
 
 
 def preview_merge(

@@ -442,3 +442,101 @@ def test_cli_export_units_and_plan(tmp_path: Path) -> None:
     assert r.returncode == 2 and "不存在的局" in r.stderr
     r = _cli(db.path, "export-plan", str(tmp_path / "台账.xlsx"))
     assert r.returncode == 0 and (tmp_path / "台账.xlsx").is_file()
+
+
+def test_apply_refuses_a_stale_preview_and_writes_nothing(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from gxdesk.store.exports import unit_assignments
+    from gxdesk.store.merge import StalePlanError
+    from gxdesk.store.progress import ReportInput, add_reports
+
+    db, files = setup
+    backups = tmp_path / "backups"
+
+    def stale(path: Path, edit) -> str:  # type: ignore[no-untyped-def]
+        plan = preview_merge(db, [path], on=ON)
+        assert plan.counts()["applied"] == 1
+        edit()
+        before = file_sha(db.path)
+        with pytest.raises(StalePlanError) as err:
+            apply_merge(db, plan, backup_dir=backups)
+        assert file_sha(db.path) == before
+        assert not list(backups.glob("*.sqlite"))  # no backup left behind either
+        assert "重新预览" in str(err.value) and "\n" not in str(err.value)
+        return str(err.value)
+
+    # the same file merged meanwhile (another window, the command line)
+    land = files["市国土资源局"]
+    _fill_first_row(land)
+    elsewhere = lambda: apply_merge(db, preview_merge(db, [land], on=ON), backup_dir=tmp_path / "b")  # noqa: E731
+    assert "已在另一批中合并" in stale(land, elsewhere)
+
+    # a report typed in by hand for the same unit and task meanwhile
+    finance = files["市财政局"]
+    key = _fill_first_row(finance)
+    unit_id = queries.unit_by_name(db, "市财政局").id
+    a_id = unit_assignments(db, 1, unit_id)[int(key[1:])].assignment_id
+
+    def add_report() -> None:
+        with db.transaction() as s:
+            add_reports(s, [ReportInput(a_id, unit_id, Status.IN_PROGRESS, text="手工")])
+
+    assert "进展已被录入" in stale(finance, add_report)
+
+    # the clerk edits the task in the window while the dialog is open
+    audit = files["市审计局"]
+    task_id = int(_fill_first_row(audit)[1:])
+
+    def edit_task() -> None:
+        with db.transaction() as s:
+            s.connection().exec_driver_sql(
+                f"UPDATE task SET version = version + 1 WHERE id = {task_id}"
+            )
+
+    assert "任务已被修改" in stale(audit, edit_task)
+    # previewed again, the edit shows as what it is (a conflict), and nothing is stale
+    again = preview_merge(db, [audit], on=ON)
+    assert _outcomes(again)[task_id] is Outcome.CONFLICT
+    row = next(r for r in again.files[0].rows if r.task_id == task_id)
+    assert apply_merge(db, again, take_conflicts=[(0, row.row)]).applied == 1
+
+
+def test_cancel_inside_the_transaction_writes_nothing(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from gxdesk.exchange_jobs import JobCancelled, read_workbooks
+
+    db, files = setup
+    path = files["市审计局"]
+    _fill_first_row(path)
+    plan = preview_merge(db, [path], on=ON)
+    before = file_sha(db.path)
+
+    def cancel() -> None:
+        raise JobCancelled()
+
+    with pytest.raises(JobCancelled):
+        apply_merge(db, plan, backup_dir=tmp_path / "bk", check=cancel)
+    assert file_sha(db.path) == before
+    assert not list((tmp_path / "bk").glob("*"))
+    # reading a folder stops between files when cancelled
+    seen: list[int] = []
+    with pytest.raises(JobCancelled):
+        read_workbooks(
+            sorted(files.values()),
+            step=lambda done, _total, _name: seen.append(done),
+            cancelled=lambda: len(seen) >= 3,
+        )
+    assert len(seen) == 3
+
+
+def test_threaded_reading_keeps_order_and_results(setup) -> None:  # type: ignore[no-untyped-def]
+    from gxdesk.exchange_jobs import read_workbooks
+
+    db, files = setup
+    paths = sorted(files.values())
+    bad = paths[0].parent / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04broken")
+    paths.insert(3, bad)
+    one = read_workbooks(paths, threads=1)
+    many = read_workbooks(paths, threads=3)
+    assert [w.file_name for w in one] == [w.file_name for w in many] == [p.name for p in paths]
+    assert [getattr(w, "sha256", None) for w in one] == [getattr(w, "sha256", None) for w in many]
+    assert many[3].error  # the broken one, in its place

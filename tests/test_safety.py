@@ -288,3 +288,101 @@ def test_corrupt_deflate_stream_is_bad_file(tmp_path, plan_xlsx):
     bad = tmp_path / "z.xlsx"
     bad.write_bytes(bytes(data))
     assert "损坏" in refused(bad)
+
+
+# --- one check for plans and returned workbooks: cells far away ------------------------
+
+FAR_CELLS = {
+    "plain": b'<row r="1000000"><c r="ZZ1000000" t="inlineStr"><is><t>x</t></is></c></row>',
+    "single quotes": b"<row r='1000000'><c r='ZZ1000000'><v>1</v></c></row>",
+    "spaces": b'<row r = "30000"><c  r = "A30000"><v>1</v></c></row>',
+    "prefixed": b'<x:row xmlns:x="urn:x" r="5"><x:c r="ZZ5"><x:v>1</x:v></x:c></x:row>',
+    "after a far empty row": b'<row r="1000000"/><row><c><v>1</v></c></row>',
+    "after a far empty cell": b'<row r="9"><c r="GR9"/><c/><c><v>1</v></c></row>',
+    "escaped address": b'<row r="9"><c r="&#90;&#90;9"><v>1</v></c></row>',
+    "attribute before r": b'<row r="9"><c s="0" r="ZZ9"><f>1+1</f></c></row>',
+    "r hidden after a quoted >": b'<row r="9"><c s=">" r="ZZ9"><v>1</v></c></row>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAR_CELLS))
+def test_far_away_content_is_refused_before_any_reader(tmp_path, plan_xlsx, monkeypatch, name):
+    import openpyxl
+
+    from gxdesk.exchange.safety import check_package
+
+    with zipfile.ZipFile(plan_xlsx) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    evil = rezip(
+        plan_xlsx,
+        tmp_path / "far.xlsx",
+        replace={
+            "xl/worksheets/sheet1.xml": sheet.replace(
+                b"</sheetData>", FAR_CELLS[name] + b"</sheetData>"
+            )
+        },
+    )
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("parsed"))
+    msg = refused(evil)  # a plan: before openpyxl
+    assert "范围过大" in msg or "地址" in msg, msg
+    with pytest.raises(BadFileError):  # the same function guards the returned workbooks
+        check_package(evil.read_bytes())
+
+
+def test_far_away_empty_cells_and_dimension_are_harmless(tmp_path, plan_xlsx):
+    """Neither reader allocates for them (measured), and Excel may write them."""
+    from gxdesk.exchange.safety import check_package
+
+    with zipfile.ZipFile(plan_xlsx) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    sheet = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', sheet)
+    sheet = sheet.replace(
+        "</sheetData>",
+        '<row r="500000" ht="20" customHeight="1"/><row r="1048576"><c r="XFD1048576"/>'
+        "</row></sheetData>",
+    )
+    ok = rezip(
+        plan_xlsx, tmp_path / "ok.xlsx", replace={"xl/worksheets/sheet1.xml": sheet.encode()}
+    )
+    assert check_package(ok.read_bytes()).kind == "xlsx"
+    assert [r.name.text for r in read_plan(ok).rows] == ["预算公开", "决算公开"]
+    # an empty cell written with an end tag is empty too (python-calamine skips it)
+    open_empty = sheet.replace("</sheetData>", "<row r='9'><c r='ZZ9'> </c></row></sheetData>")
+    assert check_package(
+        rezip(
+            plan_xlsx,
+            tmp_path / "o.xlsx",
+            replace={"xl/worksheets/sheet1.xml": open_empty.encode()},
+        ).read_bytes()
+    )
+
+
+def test_utf16_sheet_is_checked_like_any_other(tmp_path, plan_xlsx):
+    with zipfile.ZipFile(plan_xlsx) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    sheet = sheet.replace("</sheetData>", '<row r="9"><c r="ZZ9"><v>1</v></c></row></sheetData>')
+    wide = rezip(
+        plan_xlsx,
+        tmp_path / "u16.xlsx",
+        replace={
+            "xl/worksheets/sheet1.xml": "\ufeff".encode("utf-16-le") + sheet.encode("utf-16-le")
+        },
+    )
+    assert "范围过大" in refused(wide)
+
+
+def test_unsupported_xml_encoding_is_refused(tmp_path, plan_xlsx):
+    with zipfile.ZipFile(plan_xlsx) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    decl = b'<?xml version="1.0" encoding="UTF-7"?>'
+    odd = rezip(plan_xlsx, tmp_path / "u7.xlsx", replace={"xl/worksheets/sheet1.xml": decl + sheet})
+    assert "编码" in refused(odd)
+
+
+def test_check_package_hands_back_the_parts_and_kind(plan_xlsx):
+    from gxdesk.exchange.safety import check_package
+
+    package = check_package(plan_xlsx.read_bytes())
+    assert package.kind == "xlsx"
+    assert package.parts["xl/worksheets/sheet1.xml"].lstrip().startswith(b"<")
+    assert safety.check_zip(plan_xlsx).kind == "xlsx"

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from gxdesk.core.model import Light, Status
 
@@ -200,20 +200,41 @@ class UnitSheet:
 # --- in ---------------------------------------------------------------------------
 
 
+UNIT_FIELDS: tuple[str, ...] = tuple(f for f, _ in UNIT_COLUMNS)
+
+
 @dataclass(frozen=True, slots=True)
 class ReturnedRow:
     """One non-empty data row of a returned workbook, values as the reader found them.
 
-    ``cells`` maps a field name to (value, cell address); values are whatever
-    the spreadsheet held (str, float, date, …). ``lead`` is the lead office's
-    columns as text, in LEAD_COLUMNS order.
+    ``values`` holds the unit's columns in :data:`UNIT_FIELDS` order, as the
+    spreadsheet held them (str, float, date, …; None for an empty cell or a
+    missing column); ``letters`` the column letter of each (``""`` when the
+    column is missing), shared by all rows of a sheet. ``lead`` is the lead
+    office's columns as text, in LEAD_COLUMNS order. Cell addresses are made
+    only when asked for (:meth:`where`, :attr:`cells`): most rows never need one.
     """
 
     row: int  # 1-based sheet row
     key: str
     task_id: int | None
     lead: tuple[str, ...]
-    cells: dict[str, tuple[object, str]] = field(default_factory=dict)
+    values: tuple[object, ...] = (None,) * len(UNIT_FIELDS)
+    letters: tuple[str, ...] = ("",) * len(UNIT_FIELDS)
+
+    def where(self, index: int) -> str:
+        """The address of unit column ``index`` (``"K12"``), or ``""`` if it is missing."""
+        letter = self.letters[index]
+        return f"{letter}{self.row}" if letter else ""
+
+    @property
+    def cells(self) -> dict[str, tuple[object, str]]:
+        """field → (value, cell address) for the unit's columns present in the sheet."""
+        return {
+            f: (v, f"{c}{self.row}")
+            for f, v, c in zip(UNIT_FIELDS, self.values, self.letters, strict=True)
+            if c
+        }
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,14 @@
 
 Every plan or progress file is treated as hostile until proven otherwise:
 
-* :func:`sniff` decides what a file *is* from its bytes, never from its name;
-* :func:`check_zip` inspects an OOXML container (sizes, compression ratios,
-  member count, DOCTYPE/ENTITY declarations) before any parser opens it;
+* :func:`sniff` / :func:`sniff_bytes` decide what a file *is* from its bytes,
+  never from its name;
+* :func:`check_package` (on bytes) and :func:`check_zip` (on a path) apply
+  every rule for an OOXML container before any parser opens it — sizes,
+  compression ratios, member count, DOCTYPE/ENTITY declarations, and the cells
+  of every worksheet (count, rows, no content beyond ``max_rows`` ×
+  ``max_cols``, see :func:`check_sheet_xml`) — in one pass that decompresses
+  each XML member once and hands the parts back (:class:`Package`);
 * :func:`harden_xml` verifies at start-up that openpyxl parses with defusedxml;
 * :func:`read_text` decodes a text export within the size limits;
 * :func:`open_workbook_values` loads a checked workbook (values only, no VBA).
@@ -18,6 +23,7 @@ about its size cannot expand beyond what :func:`check_zip` accepted.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import unicodedata
@@ -60,7 +66,8 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def _size_text(n: int) -> str:
+def size_text(n: int) -> str:
+    """A byte count for a message: ``3.2 MB`` or ``512 字节``."""
     return f"{n / MB:.1f} MB" if n >= MB else f"{n} 字节"
 
 
@@ -77,7 +84,7 @@ def _check_size(path: Path, limits: Limits) -> int:
         raise BadFileError("文件为空（0 字节）")
     if st.st_size > limits.max_file_bytes:
         raise BadFileError(
-            f"文件过大（{_size_text(st.st_size)}），超过上限 {_size_text(limits.max_file_bytes)}"
+            f"文件过大（{size_text(st.st_size)}），超过上限 {size_text(limits.max_file_bytes)}"
         )
     return st.st_size
 
@@ -101,18 +108,30 @@ def sniff(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
     """
     p = Path(path)
     _check_size(p, limits)
-    try:
-        with p.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise BadFileError(f"无法读取文件：{p.name}（{exc.strerror or exc}）") from None
-    if head.startswith(OLE2_MAGIC[:4]):
-        if head == OLE2_MAGIC and _ole_is_encrypted(_read_bytes(p)):
+    return sniff_bytes(_read_bytes(p), p.name)
+
+
+def sniff_bytes(data: bytes, name: str = "") -> str:
+    """:func:`sniff` for a file already read (and size-checked) into memory."""
+    if not data:
+        raise BadFileError("文件为空（0 字节）")
+    if data.startswith(OLE2_MAGIC[:4]):
+        if data[:8] == OLE2_MAGIC and _ole_is_encrypted(data):
             raise BadFileError("文件设置了打开密码（加密的 Office 文档），请取消密码后另存再导入")
         raise BadFileError("旧版 .xls/.doc 格式不受支持，请另存为 .xlsx/.docx")
-    if head.startswith(ZIP_MAGICS):
-        return _sniff_zip(p)
-    decode_text(_read_bytes(p), p.name)  # raises for binary junk
+    if data.startswith(ZIP_MAGICS):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                return _zip_kind(zf)
+        except BadFileError:
+            raise
+        except NotImplementedError:  # unknown compression method / zip version
+            raise BadFileError("文件使用了不支持的压缩方式，请用 Excel/Word 重新保存") from None
+        except Exception:  # BadZipFile, zlib.error, EOFError, OSError, ...
+            raise BadFileError(
+                "文件不是有效的 Office 文档（ZIP 结构损坏）：可能已损坏或被截断"
+            ) from None
+    decode_text(data, name)  # raises for binary junk
     return "text"
 
 
@@ -122,21 +141,12 @@ def _ole_is_encrypted(data: bytes) -> bool:
     return any(n.encode("utf-16-le") in data for n in names)
 
 
-def _sniff_zip(p: Path) -> str:
-    try:
-        with zipfile.ZipFile(p) as zf:
-            names = set(zf.namelist())
-            if "[Content_Types].xml" not in names:
-                raise BadFileError("ZIP 压缩包不是 Word/Excel 文档（缺少 [Content_Types].xml）")
-            ctypes = _read_member_head(zf, "[Content_Types].xml", 256 * 1024).lower()
-    except BadFileError:
-        raise
-    except NotImplementedError:  # unknown compression method / zip version
-        raise BadFileError("文件使用了不支持的压缩方式，请用 Excel/Word 重新保存") from None
-    except Exception:  # BadZipFile, zlib.error, EOFError, OSError, ...
-        raise BadFileError(
-            "文件不是有效的 Office 文档（ZIP 结构损坏）：可能已损坏或被截断"
-        ) from None
+def _zip_kind(zf: zipfile.ZipFile) -> str:
+    names = set(zf.namelist())
+    if "[Content_Types].xml" not in names:
+        raise BadFileError("ZIP 压缩包不是 Word/Excel 文档（缺少 [Content_Types].xml）")
+    with zf.open("[Content_Types].xml") as fh:
+        ctypes = fh.read(256 * 1024).lower()
     lower = {n.lower() for n in names}
     if any(n.startswith("xl/") for n in lower):
         if "xl/vbaproject.bin" in lower or b"macroenabled" in ctypes:
@@ -148,11 +158,6 @@ def _sniff_zip(p: Path) -> str:
             return "docm"
         return "docx"
     raise BadFileError("ZIP 压缩包既不是 Excel 工作簿（.xlsx）也不是 Word 文档（.docx）")
-
-
-def _read_member_head(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    with zf.open(name) as fh:
-        return fh.read(limit)
 
 
 # --- text -------------------------------------------------------------------------
@@ -204,58 +209,74 @@ def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
 
 _XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
 _PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+_XML_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii"}
 
 
-def check_zip(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> None:
-    """Refuse a zip container that could hurt a parser. Call before opening it.
+@dataclass(frozen=True)
+class Package:
+    """An OOXML container that passed :func:`check_package`.
 
-    Checks member count, declared sizes (per member and in total), compression
-    ratios, encrypted members, and that no XML part declares a DOCTYPE or ENTITY.
-    Worksheet parts are also counted for ``<c>`` elements (``limits.max_cells``).
+    ``kind`` is what :func:`sniff` would say; ``parts`` holds every XML member,
+    decompressed once (UTF-16 parts re-encoded as UTF-8), so a reader can take
+    small parts such as ``docProps/custom.xml`` from here instead of unzipping again.
     """
+
+    kind: str
+    parts: dict[str, bytes]
+
+
+def check_zip(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Package:
+    """Refuse a file that could hurt a parser; call before opening it (see :func:`check_package`)."""
     p = Path(path)
     _check_size(p, limits)
+    return check_package(_read_bytes(p), limits)
+
+
+def check_package(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Package:
+    """Every rule for an OOXML file held in memory; :class:`BadFileError` if one fails.
+
+    1. the file: not empty, at most ``max_file_bytes``, a readable zip with
+       ``[Content_Types].xml`` (else the reasons of :func:`sniff`);
+    2. the members: at most ``max_members``, none encrypted, declared sizes within
+       ``max_member_bytes`` and ``max_uncompressed_bytes`` together, compression
+       ratio at most ``max_ratio`` (members under 1 MB excepted);
+    3. every XML member: no DOCTYPE/ENTITY declaration, root element within the
+       first 64 KB, UTF-8 or UTF-16 only;
+    4. every XML member that holds cells (whatever its name: the workbook's
+       relationships decide what is a worksheet, so all are checked), by
+       :func:`check_sheet_xml`: cell count (merged areas included) at most
+       ``max_cells`` over the file, row count at most ``max_rows``, and no cell
+       *with content* or merged area beyond ``max_rows`` × ``max_cols``.
+
+    Rule 4 is what keeps a reader from allocating for a far-away cell: python-
+    calamine builds a dense grid from A1 to the farthest cell holding a value
+    (A1 plus ZZ1000000 measured 22 GB), openpyxl an object per cell and per
+    merged cell. Empty cells, empty rows and the declared ``<dimension>`` do not
+    count: neither reader allocates for them (measured), and files saved by
+    Excel may carry them.
+    """
+    if len(data) > limits.max_file_bytes:
+        raise BadFileError(
+            f"文件过大（{size_text(len(data))}），超过上限 {size_text(limits.max_file_bytes)}"
+        )
+    if not data.startswith(ZIP_MAGICS):
+        sniff_bytes(data)  # the reason for an empty, old, encrypted or text file
+        raise BadFileError("文件不是 Word/Excel 文档（不是 ZIP 格式的 Office 文件）")
     try:
-        with zipfile.ZipFile(p) as zf:
-            infos = zf.infolist()
-            if len(infos) > limits.max_members:
-                raise BadFileError(
-                    f"压缩包内文件数过多（{len(infos)} 个，上限 {limits.max_members}）"
-                )
-            total = 0
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            kind = _zip_kind(zf)
+            infos = _check_members(zf, limits)
+            parts: dict[str, bytes] = {}
             for info in infos:
-                if info.flag_bits & 0x1:
-                    raise BadFileError("文件内容经过加密，无法读取，请取消密码后另存再导入")
-                size = info.file_size
-                if size > limits.max_member_bytes:
-                    raise BadFileError(
-                        f"文件内部部件过大（{info.filename}：{_size_text(size)}），"
-                        "疑似压缩炸弹，已拒绝"
-                    )
-                total += size
-                if total > limits.max_uncompressed_bytes:
-                    raise BadFileError(
-                        f"文件解压后总大小超过上限 {_size_text(limits.max_uncompressed_bytes)}，"
-                        "疑似压缩炸弹，已拒绝"
-                    )
-                if size > RATIO_FLOOR_BYTES and size > limits.max_ratio * max(
-                    info.compress_size, 1
-                ):
-                    raise BadFileError(
-                        f"文件内部部件压缩比异常（{info.filename}：{_size_text(size)}），"
-                        "疑似压缩炸弹，已拒绝"
-                    )
-            cells = 0  # worksheet cells plus merged areas, over the whole file
-            for info in infos:
-                if info.is_dir():
-                    continue
-                # any XML part may be a worksheet: its path comes from the rels
-                if _check_xml_prolog(zf, info):
-                    cells += _scan_sheet(zf, info, limits)
-                    if cells > limits.max_cells:
-                        raise BadFileError(
-                            f"工作表单元格过多（超过 {limits.max_cells} 个），不像是工作要点分解表"
-                        )
+                xml = None if info.is_dir() else _xml_part(zf, info)
+                if xml is not None:
+                    parts[info.filename] = xml
+        # a cell takes at least 4 bytes (<c/>): small files need no counting
+        count = sum(len(x) for x in parts.values()) // 4 > limits.max_cells
+        cells = 0
+        for xml in parts.values():
+            cells += check_sheet_xml(xml, limits, cells_before=cells, count=count)
     except BadFileError:
         raise
     except NotImplementedError as exc:  # unknown compression method / zip version
@@ -264,30 +285,70 @@ def check_zip(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
         raise BadFileError(
             "文件不是有效的 Office 文档（ZIP 结构损坏）：可能已损坏或被截断"
         ) from exc
+    return Package(kind, parts)
 
 
-def _check_xml_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """Reject a DOCTYPE/ENTITY in an XML member (read only its beginning).
+def _check_members(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise BadFileError(f"压缩包内文件数过多（{len(infos)} 个，上限 {limits.max_members}）")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise BadFileError("文件内容经过加密，无法读取，请取消密码后另存再导入")
+        size = info.file_size
+        if size > limits.max_member_bytes:
+            raise BadFileError(
+                f"文件内部部件过大（{info.filename}：{size_text(size)}），疑似压缩炸弹，已拒绝"
+            )
+        total += size
+        if total > limits.max_uncompressed_bytes:
+            raise BadFileError(
+                f"文件解压后总大小超过上限 {size_text(limits.max_uncompressed_bytes)}，"
+                "疑似压缩炸弹，已拒绝"
+            )
+        if size > RATIO_FLOOR_BYTES and size > limits.max_ratio * max(info.compress_size, 1):
+            raise BadFileError(
+                f"文件内部部件压缩比异常（{info.filename}：{size_text(size)}），疑似压缩炸弹，已拒绝"
+            )
+    return infos
 
-    Returns whether the member is XML at all.
+
+def _xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """The member's bytes if it is XML (prolog checked, UTF-8), None if it is not XML.
+
+    Only the first ``XML_PROLOG_BYTES`` are read to decide; a non-XML member
+    (images, ``vbaProject.bin``) is never decompressed further.
     """
     with zf.open(info) as fh:
         head = fh.read(XML_PROLOG_BYTES)
-    if not head:
-        return False
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="replace")
-    elif head.startswith((b"<\x00", b"\x00<")):
-        text = head.decode("utf-16-le" if head[0:1] == b"<" else "utf-16-be", errors="replace")
-    elif _XML_START.match(head):
-        text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    else:
-        return False  # not XML (images, vbaProject.bin, ...)
+        if not head:
+            return None
+        utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
+        if not utf16 and not _XML_START.match(head):
+            return None  # not XML (images, vbaProject.bin, ...)
+        data = head + fh.read()
+    if utf16:
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            encoding = "utf-16"
+        else:
+            encoding = "utf-16-le" if head[0:1] == b"<" else "utf-16-be"
+        text = data.decode(encoding, errors="replace")
+        _check_prolog(text[: XML_PROLOG_BYTES // 2], info.filename, utf16=True)
+        return text.encode("utf-8")
+    _check_prolog(head.decode("utf-8", errors="replace").lstrip("\ufeff"), info.filename)
+    return data
+
+
+def _check_prolog(text: str, name: str, *, utf16: bool = False) -> None:
     upper = text.upper()
     if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
         raise BadFileError(
-            f"文件内部 XML 含有 DOCTYPE/ENTITY 声明（{info.filename}），可能是恶意构造，已拒绝"
+            f"文件内部 XML 含有 DOCTYPE/ENTITY 声明（{name}），可能是恶意构造，已拒绝"
         )
+    m = _ENCODING.match(text)
+    if m and m.group(1).strip().lower() not in _XML_ENCODINGS:
+        raise BadFileError(f"文件内部 XML 使用了不支持的编码（{name}：{m.group(1)[:20]}），已拒绝")
     pos = 0
     while True:
         m = _PROLOG_ITEM.match(text, pos)
@@ -296,73 +357,188 @@ def _check_xml_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
         pos = m.end()
     rest = text[pos:]
     if rest.startswith("<") and not rest.startswith("<!"):
-        return True  # the root element starts within the bounded head: no DTD possible
-    raise BadFileError(f"文件内部 XML 开头异常（{info.filename}），可能是恶意构造，已拒绝")
+        return  # the root element starts within the bounded head: no DTD possible
+    raise BadFileError(f"文件内部 XML 开头异常（{name}），可能是恶意构造，已拒绝")
 
 
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?$")
+# --- worksheet bounds -----------------------------------------------------------------
+
+_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
+_ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
+# start and end tags of the elements that place cells, in document order
+_TAG = re.compile(rb"<(/?)" + _NAME + rb"(c|row|v|is|f|mergeCell)(?=[\s/>])" + _ATTRS + rb">")
+_ATTR = re.compile(rb"""(?:^|\s)(r|ref)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_UNQUOTED = re.compile(rb"""(?:^|\s)(?:r|ref)\s*=\s*[^"'\s]""")
+_ADDRESS = re.compile(rb"^\s*\$?([A-Za-z]{1,3})?\$?(\d{1,9})?\s*$")
+# a cell or row that is prefixed, or whose first attribute is not its address
+# (every spreadsheet program writes r= first): then the exact walk decides
+_UNUSUAL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:(?:c|row|mergeCell)[\s/>]|(?:c|row)(?:[>/]|\s+(?!r\s*=\s*[\"'])))"
+)
+_MERGE = re.compile(rb"mergeCell(?=[\s/>])" + _ATTRS + rb">")
+_FAR_CACHE: dict[tuple[int, int], re.Pattern[bytes]] = {}
 
 
-def _col_number(letters: str) -> int:
+def _far_pattern(limits: Limits) -> re.Pattern[bytes]:
+    """Finds every address that *might* lie beyond the limits (rarely matches).
+
+    Columns with as many letters as the widest allowed column, rows with as many
+    digits as the highest allowed row, and escaped addresses; whatever it finds
+    is then measured exactly.
+    """
+    key = (limits.max_rows, limits.max_cols)
+    if key not in _FAR_CACHE:
+        letters = len(column_letters(max(limits.max_cols, 1)))
+        digits = len(str(max(limits.max_rows, 1)))
+        _FAR_CACHE[key] = re.compile(
+            rb"""r\s*=\s*["']\s*(?:&|\$?[A-Za-z]{%d}|\$?[A-Za-z]{0,3}\$?\d{%d})"""
+            % (letters, digits)
+        )
+    return _FAR_CACHE[key]
+
+
+def column_letters(number: int) -> str:
+    """1-based column number → ``A`` … ``XFD``."""
+    letters = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_number(letters: str | bytes) -> int:
+    """``A`` … ``XFD`` (any case) → 1-based column number."""
     n = 0
-    for ch in letters.upper():
+    for ch in letters.upper() if isinstance(letters, str) else letters.upper().decode("ascii"):
         n = n * 26 + ord(ch) - 64
     return n
 
 
-def _ref_area(ref: str) -> int:
-    m = _REF.match(ref.strip())
-    if not m:
-        raise BadFileError(f"工作表中合并单元格的区域无效（{ref[:40]}）")
-    c1, r1 = _col_number(m.group(1)), int(m.group(2))
-    c2, r2 = (_col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
-    return (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+def _too_many_cells(limits: Limits) -> BadFileError:
+    return BadFileError(f"工作表单元格过多（超过 {limits.max_cells} 个），文件内容异常")
 
 
-def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> int:
-    """Count a worksheet's cells (plus merged area) and rows by streaming its XML.
+def _too_far(limits: Limits) -> BadFileError:
+    return BadFileError(
+        f"工作表范围过大（有内容的单元格超过 {limits.max_rows} 行或 {limits.max_cols} 列），"
+        "文件内容异常，已拒绝"
+    )
 
-    openpyxl's normal mode builds an object for every ``<c>``, every ``<row>``
-    and every cell covered by a merge ("A1:XFD1048576" would be 17 billion), so
-    these are bounded before openpyxl sees the sheet. Returns the cell count.
+
+def check_sheet_xml(
+    xml: bytes, limits: Limits = DEFAULT_LIMITS, *, cells_before: int = 0, count: bool = True
+) -> int:
+    """Bound one XML part that may be a worksheet; returns the cells (and merged area) it holds.
+
+    ``cells_before`` is what earlier parts of the same file already hold (the
+    cell limit is for the whole file). The usual part — every cell and row
+    addressed with ``r="…"`` first, no namespace prefixes, no address near the
+    limits, no merges — is settled with two byte searches; anything else takes
+    :func:`_walk_sheet`, which places every cell as a reader would.
     """
-    from lxml import etree
-
-    cells = rows = 0
-    with zf.open(info) as fh:
-        parser = etree.iterparse(
-            fh,
-            events=("end",),
-            tag=("{*}c", "{*}row", "{*}mergeCell"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-        )
-        try:
-            for _event, el in parser:
-                local = etree.QName(el).localname
-                if local == "c":
-                    cells += 1
-                elif local == "row":
-                    rows += 1
-                    el.clear()
-                    if rows > limits.max_rows:
-                        raise BadFileError(
-                            f"工作表行数过多（超过 {limits.max_rows} 行），不像是工作要点分解表"
-                        )
-                else:
-                    cells += _ref_area(el.get("ref", ""))
-                    el.clear()
-                if cells > limits.max_cells:
-                    raise BadFileError(
-                        f"工作表单元格过多（超过 {limits.max_cells} 个），不像是工作要点分解表"
-                    )
-        except etree.XMLSyntaxError as exc:
-            if info.filename.lower().endswith(".vml"):
-                return cells  # legacy VML drawings are often not well-formed XML
-            raise BadFileError(f"工作表 XML 格式错误（{info.filename}）：文件可能已损坏") from exc
+    if _has_far_address(xml, limits) or _UNUSUAL.search(xml):
+        return _walk_sheet(xml, limits, cells_before)
+    area = _merged_area(xml, limits) if b"mergeCell" in xml else 0
+    if area and cells_before + area > limits.max_cells:
+        raise _too_many_cells(limits)
+    # Here every row and cell is addressed, and every address is short: rows
+    # below 10^(digits of max_rows - 1), columns with fewer letters than max_cols
+    # needs, so nothing lies beyond the limits and distinct rows are fewer than
+    # max_rows. Cells are counted only when the caller cannot bound them by size.
+    if not count:
+        return len(xml) // 4 + area  # an upper bound, enough for the caller's total
+    cells = area + xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/")
+    if cells_before + cells > limits.max_cells:
+        raise _too_many_cells(limits)
     return cells
+
+
+def _has_far_address(xml: bytes, limits: Limits) -> bool:
+    """Whether any ``r`` attribute (not ``…r`` such as ``error``) looks long enough to be far."""
+    far = _far_pattern(limits)
+    m = far.search(xml)
+    while m is not None:
+        if m.start() == 0 or xml[m.start() - 1] in b" \t\r\n":
+            return True
+        m = far.search(xml, m.end())
+    return False
+
+
+def _merged_area(xml: bytes, limits: Limits) -> int:
+    """Cells covered by the ``<mergeCell ref=…>`` of a part; refuses one beyond the limits."""
+    area = 0
+    for attrs in _MERGE.findall(xml):
+        ref = dict((a, v1 or v2) for a, v1, v2 in _ATTR.findall(attrs)).get(b"ref", b"")
+        area += _merge_area(ref, limits)
+        if area > limits.max_cells:
+            raise _too_many_cells(limits)
+    return area
+
+
+def _merge_area(ref: bytes, limits: Limits) -> int:
+    first, _, last = ref.partition(b":")
+    r1, c1 = _address(first, limits)
+    r2, c2 = _address(last, limits) if last else (r1, c1)
+    if r1 is None or c1 is None or r2 is None or c2 is None:
+        raise BadFileError(f"工作表中合并单元格的区域无效（{ref[:40].decode('latin-1')}）")
+    area = (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+    if area > limits.max_cells:
+        raise _too_many_cells(limits)
+    if max(r1, r2) > limits.max_rows or max(c1, c2) > limits.max_cols:
+        raise _too_far(limits)
+    return area
+
+
+def _address(value: bytes, limits: Limits) -> tuple[int | None, int | None]:
+    if b"&" in value:
+        raise BadFileError("工作表中的单元格地址含有转义字符，文件内容异常，已拒绝")
+    m = _ADDRESS.match(value)
+    if not m:
+        raise BadFileError(f"工作表中的单元格地址无效（{value[:20].decode('latin-1')}）")
+    col = column_number(m.group(1)) if m.group(1) else None
+    row = int(m.group(2)) if m.group(2) else None
+    return row, col
+
+
+def _walk_sheet(xml: bytes, limits: Limits, cells_before: int) -> int:
+    """Place every cell the way a reader does (explicit ``r``, else next to the previous one)."""
+    cells, rows, row, col = cells_before, 0, 0, 0
+    open_cell: tuple[int, int] | None = None
+    max_rows, max_cols = limits.max_rows, limits.max_cols
+    for m in _TAG.finditer(xml):
+        closing, tag, attrs = m.group(1), m.group(2), m.group(3)
+        if closing:
+            if tag == b"c":
+                open_cell = None
+            continue
+        pairs = _ATTR.findall(attrs)
+        found = {a: v1 or v2 for a, v1, v2 in pairs}
+        if len(pairs) != len(found) or _UNQUOTED.search(attrs):
+            raise BadFileError("工作表中的单元格地址属性异常，文件内容异常，已拒绝")
+        empty = attrs.rstrip().endswith(b"/")
+        if tag == b"row":
+            rows += 1
+            if rows > max_rows:
+                raise BadFileError(f"工作表行数过多（超过 {max_rows} 行），文件内容异常")
+            r = _address(found[b"r"], limits)[0] if b"r" in found else None
+            row, col = (r if r is not None else row + 1), 0
+        elif tag == b"c":
+            cells += 1
+            if cells > limits.max_cells:
+                raise _too_many_cells(limits)
+            r, c = _address(found[b"r"], limits) if b"r" in found else (None, None)
+            row = r if r is not None else max(row, 1)
+            col = c if c is not None else col + 1
+            open_cell = None if empty else (row, col)
+        elif tag == b"mergeCell":
+            cells += _merge_area(found.get(b"ref", b""), limits)
+            if cells > limits.max_cells:
+                raise _too_many_cells(limits)
+        elif open_cell is not None:  # <v>, <is> or <f>: the cell holds something
+            if open_cell[0] > max_rows or open_cell[1] > max_cols:
+                raise _too_far(limits)
+            open_cell = None
+    return cells - cells_before
 
 
 # --- XML hardening -------------------------------------------------------------------

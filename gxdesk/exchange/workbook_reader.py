@@ -1,11 +1,13 @@
 """Reading a returned progress workbook, fast, as untrusted input.
 
-Order of work: the file is sniffed (``safety.sniff``), read once into memory
-(for its sha256 and for the reader), its container checked
-(:mod:`gxdesk.exchange.sheet_bounds`: sizes, ratios, entities, sheet extent),
-and only then handed to python-calamine, which reads values about 8× faster
-than openpyxl. The custom document properties are a small XML part read with
-defusedxml, and only when the very-hidden sheet is gone.
+Order of work: the file is read once into memory (for its sha256 and for the
+reader), checked in one pass by :func:`gxdesk.exchange.safety.check_package`
+(what it is, sizes, ratios, entities, the cells of every sheet), and only then
+handed to python-calamine, which reads values about 8× faster than openpyxl
+and releases the GIL while it parses (so ``exchange_jobs.read_workbooks``
+overlaps files). The custom document properties are a small XML part, taken
+from what the check already decompressed and read with defusedxml, only when
+the very-hidden sheet is gone.
 
 Nothing here interprets values (that is :mod:`gxdesk.core.values`) or looks at
 the database (that is :mod:`gxdesk.store.merge`).
@@ -18,7 +20,6 @@ import hashlib
 import io
 import os
 import re
-import zipfile
 from pathlib import Path
 
 import python_calamine as pc
@@ -30,6 +31,7 @@ from gxdesk.core.workbook_data import (
     HEADER_FIELDS,
     LEAD_COLUMNS,
     UNIT_COLUMNS,
+    UNIT_FIELDS,
     ExportMeta,
     ReturnedRow,
     ReturnedWorkbook,
@@ -37,13 +39,19 @@ from gxdesk.core.workbook_data import (
     header_key,
     parse_task_key,
 )
-from gxdesk.exchange.safety import DEFAULT_LIMITS, BadFileError, Limits, sniff
-from gxdesk.exchange.sheet_bounds import check_workbook_bytes
+from gxdesk.exchange.safety import (
+    DEFAULT_LIMITS,
+    ZIP_MAGICS,
+    BadFileError,
+    Limits,
+    check_package,
+    size_text,
+    sniff_bytes,
+)
 from gxdesk.exchange.unit_workbook import META_SHEET, PROPERTY_PREFIX
 
 HEADER_SCAN_ROWS = 30
 _LEAD_FIELDS = tuple(f for f, _ in LEAD_COLUMNS)
-_UNIT_FIELDS = tuple(f for f, _ in UNIT_COLUMNS)
 
 
 def is_owner_file(path: str | os.PathLike[str]) -> bool:
@@ -117,14 +125,8 @@ def _meta_from_sheet(grid: list[list[object]]) -> tuple[ExportMeta | None, dict[
     return _meta_from_pairs(pairs), keys
 
 
-def _custom_properties(data: bytes) -> dict[str, str]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            try:
-                xml = zf.read("docProps/custom.xml")
-            except KeyError:
-                return {}
-    except zipfile.BadZipFile:
+def _custom_properties(xml: bytes | None) -> dict[str, str]:
+    if not xml:
         return {}
     try:
         root = ElementTree.fromstring(xml)
@@ -183,21 +185,33 @@ def _unit_hint(grid: list[list[object]], header_row: int, file_name: str) -> str
     return m.group(1) if m else ""
 
 
+def _read_file(path: Path, limits: Limits) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+    except FileNotFoundError:
+        raise BadFileError(f"文件不存在：{path.name}") from None
+    except OSError as exc:
+        raise BadFileError(f"无法读取文件：{path.name}（{exc.strerror or exc}）") from None
+    if len(data) > limits.max_file_bytes:
+        raise BadFileError(f"文件过大，超过上限 {size_text(limits.max_file_bytes)}")
+    return data
+
+
 def read_returned_workbook(
     path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
 ) -> ReturnedWorkbook:
     """Read a returned workbook; BadFileError (one Chinese line) when it cannot be used."""
     path = Path(path)
-    kind = sniff(path, limits)
-    if kind == "xlsm":
-        raise BadFileError("含宏的工作簿（.xlsm）不予导入，请在 Excel 中另存为 .xlsx 后再发回")
-    if kind != "xlsx":
+    data = _read_file(path, limits)
+    if not data.startswith(ZIP_MAGICS):
+        sniff_bytes(data, path.name)  # the reason for an old, encrypted or empty file
         raise BadFileError("不是 Excel 工作簿（.xlsx）")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadFileError(f"无法读取文件：{path.name}（{exc.strerror or exc}）") from None
-    check_workbook_bytes(data, limits)
+    package = check_package(data, limits)
+    if package.kind == "xlsm":
+        raise BadFileError("含宏的工作簿（.xlsm）不予导入，请在 Excel 中另存为 .xlsx 后再发回")
+    if package.kind != "xlsx":
+        raise BadFileError("不是 Excel 工作簿（.xlsx）")
     sha = hashlib.sha256(data).hexdigest()
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -209,7 +223,8 @@ def read_returned_workbook(
                 source = "sheet" if meta else ""
                 break
         if meta is None:
-            meta, keys = _meta_from_properties(_custom_properties(data))
+            props = _custom_properties(package.parts.get("docProps/custom.xml"))
+            meta, keys = _meta_from_properties(props)
             source = "properties" if meta else ""
         visible = pc.SheetVisibleEnum.Visible
         ordered = [s for s in sheets if s.name != META_SHEET]
@@ -245,26 +260,31 @@ def read_returned_workbook(
 
 def _rows(grid: list[list[object]], header_row: int, fields: dict[str, int]) -> list[ReturnedRow]:
     lead_cols = [fields.get(f) for f in _LEAD_FIELDS]
-    unit_cols = [(f, fields[f]) for f in _UNIT_FIELDS if f in fields]
+    unit_cols = [fields.get(f) for f in UNIT_FIELDS]
     key_col = fields.get("key")
-    letters = {c: column_letter(c) for _, c in unit_cols}
-    wanted = [c for c in (*lead_cols, key_col, *(c for _, c in unit_cols)) if c is not None]
+    letters = tuple("" if c is None else column_letter(c) for c in unit_cols)
+    wanted = [c for c in (*lead_cols, key_col, *unit_cols) if c is not None]
+    width_needed = max(wanted) + 1
+    blank = ("", None)
     out = []
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
-        width = len(row)
-        if not any(row[c] not in ("", None) for c in wanted if c < width):
+        if len(row) < width_needed:  # a short row (only when skip_empty_area trims)
+            row = [*row, *([None] * (width_needed - len(row)))]
+        for c in wanted:
+            if row[c] not in blank:
+                break
+        else:
             continue  # a blank (e.g. inserted) row
-        lead = tuple(read_text(row[c]) if c is not None and c < width else "" for c in lead_cols)
-        key_value = row[key_col] if key_col is not None and key_col < width else ""
-        cells = {f: (row[c] if c < width else None, f"{letters[c]}{r + 1}") for f, c in unit_cols}
+        key_value = row[key_col] if key_col is not None else ""
         out.append(
             ReturnedRow(
-                row=r + 1,
-                key=read_text(key_value),
-                task_id=parse_task_key(key_value),
-                lead=lead,
-                cells=cells,
+                r + 1,
+                read_text(key_value),
+                parse_task_key(key_value),
+                tuple(read_text(row[c]) if c is not None else "" for c in lead_cols),
+                tuple(row[c] if c is not None else None for c in unit_cols),
+                letters,
             )
         )
     return out

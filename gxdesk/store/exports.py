@@ -52,6 +52,50 @@ def unit_assignments(db: Database, plan_id: int, unit_id: int) -> dict[int, Unit
     return found
 
 
+def unit_assignments_many(
+    db: Database, plan_id: int, unit_ids: Sequence[int]
+) -> dict[int, dict[int, UnitAssignment]]:
+    """:func:`unit_assignments` for many units at once: unit id → task id → assignment.
+
+    A group's assignments are read once and shared by its members (a plan whose
+    tasks go to 市级各部门 would otherwise repeat them for every unit).
+    """
+    wanted = set(unit_ids)
+    with db.raw() as conn:
+        rows = conn.execute(
+            "SELECT a.unit_id, u.is_group, u.name, a.task_id, a.id, a.version, a.role"
+            " FROM assignment a JOIN task t ON t.id = a.task_id JOIN unit u ON u.id = a.unit_id"
+            " WHERE t.plan_id = ? ORDER BY a.id",
+            (plan_id,),
+        ).fetchall()
+        members: dict[int, list[int]] = {}
+        for group_id, member_id in conn.execute("SELECT group_id, member_id FROM group_member"):
+            if member_id in wanted:
+                members.setdefault(member_id, []).append(group_id)
+    direct: dict[int, dict[int, UnitAssignment]] = {}
+    groups: dict[int, dict[int, UnitAssignment]] = {}
+    for unit_id, is_group, name, task_id, a_id, version, role in rows:
+        if is_group:
+            found = groups.setdefault(unit_id, {})
+            if task_id not in found:
+                found[task_id] = UnitAssignment(task_id, a_id, version, Role(role), name)
+        elif unit_id in wanted:
+            found = direct.setdefault(unit_id, {})
+            if task_id not in found:
+                found[task_id] = UnitAssignment(task_id, a_id, version, Role(role), "")
+    out: dict[int, dict[int, UnitAssignment]] = {}
+    for unit_id in unit_ids:
+        mine = dict(direct.get(unit_id, {}))  # a direct assignment wins over a group's
+        via: list[tuple[int, UnitAssignment]] = []
+        for group_id in members.get(unit_id, ()):
+            via.extend(groups.get(group_id, {}).items())
+        via.sort(key=lambda item: item[1].assignment_id)  # as unit_assignments: lowest id
+        for task_id, a in via:
+            mine.setdefault(task_id, a)
+        out[unit_id] = mine
+    return out
+
+
 def reporting_units(db: Database, plan_id: int) -> list[queries.UnitRow]:
     """Every unit (not group) that has at least one task of the plan to report on."""
     with db.raw() as conn:

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
 from gxdesk.core.model import Status
 from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
 from gxdesk.core.workbook_data import (
     LEAD_COLUMNS,
+    UNIT_FIELDS,
     ReturnedRow,
     ReturnedWorkbook,
     lead_hash,
@@ -35,8 +37,13 @@ from gxdesk.core.workbook_data import (
 )
 from gxdesk.store import queries
 from gxdesk.store.database import Database, backup_database
-from gxdesk.store.exports import LatestReport, UnitAssignment, latest_reports, unit_assignments
-from gxdesk.store.progress import ReportInput, add_reports, withdraw_reports
+from gxdesk.store.exports import (
+    LatestReport,
+    UnitAssignment,
+    latest_reports,
+    unit_assignments_many,
+)
+from gxdesk.store.progress import ReportInput, add_reports, restore_reports, withdraw_reports
 from gxdesk.store.schema import MergeBatch, MergedFile, Progress
 
 
@@ -161,8 +168,29 @@ class FilePlan:
 
 
 @dataclass
+class PlanBasis:
+    """What the preview read from the database, for :func:`apply_merge` to re-check.
+
+    Only what the rows that would write a report relied on: each task's and
+    assignment's version, and each (assignment, unit) pair's reports as a
+    fingerprint (count and highest id of the reports not withdrawn: an added,
+    withdrawn or restored report changes it). The files' sha256 must still be
+    absent from the ledger of merged files.
+    """
+
+    tasks: dict[int, int] = field(default_factory=dict)
+    assignments: dict[int, int] = field(default_factory=dict)
+    reports: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+
+class StalePlanError(RuntimeError):
+    """The database changed since the preview; ``str(err)`` says what, in Chinese."""
+
+
+@dataclass
 class MergePlan:
     files: list[FilePlan]
+    basis: PlanBasis = field(default_factory=PlanBasis)
 
     def counts(self) -> dict[str, int]:
         total: Counter[str] = Counter()
@@ -191,40 +219,87 @@ def refused_file(path: str | Path, reason: str) -> FilePlan:
 # --- reading the unit's columns -----------------------------------------------------
 
 
-_NO_CELL: tuple[object, str] = (None, "")
+_STATUS, _PERCENT, _DONE_ON = (UNIT_FIELDS.index(f) for f in ("status", "percent", "done_on"))
+_TEXTS = tuple(UNIT_FIELDS.index(f) for f in ("text", "evidence", "problems", "contact", "phone"))
+
+
+class _ValueReader:
+    """Reads the unit's columns of rows, remembering each distinct cell value once.
+
+    A batch holds few distinct statuses, percents and dates (the drop-down
+    list, 50%, the end of the month), so most cells are a dictionary look-up.
+    Keys carry the value's type: ``1``, ``1.0`` and ``True`` are equal in a
+    dict but read differently.
+    """
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self._status: dict[tuple[type, object], object] = {}
+        self._percent: dict[tuple[type, object], object] = {}
+        self._date: dict[tuple[type, object], object] = {}
+
+    def _cached(self, memo: dict, value: object, read) -> object:  # type: ignore[no-untyped-def]
+        key = (type(value), value)
+        try:
+            return memo[key]
+        except KeyError:
+            found = memo[key] = read(value)
+            return found
+        except TypeError:  # unhashable: never from a reader, but cheap to allow
+            return read(value)
+
+    def read(self, row: ReturnedRow) -> tuple[ReportValues | None, list[str]]:
+        v = row.values
+        status = self._cached(self._status, v[_STATUS], read_status)
+        percent = self._cached(self._percent, v[_PERCENT], read_percent)
+        done_on = self._cached(self._date, v[_DONE_ON], lambda x: read_date(x, year=self.year))
+        if type(status) is Unreadable or type(percent) is Unreadable or type(done_on) is Unreadable:
+            problems = [
+                f"{row.where(i)}：{found.reason}"
+                for i, found in ((_STATUS, status), (_PERCENT, percent), (_DONE_ON, done_on))
+                if isinstance(found, Unreadable)
+            ]
+            return None, problems
+        text, evidence, problems_text, contact, phone = (read_text(v[i]) for i in _TEXTS)
+        return (
+            ReportValues(
+                status,  # type: ignore[arg-type]
+                percent,  # type: ignore[arg-type]
+                text,
+                done_on,  # type: ignore[arg-type]
+                evidence,
+                problems_text,
+                contact,
+                phone,
+            ),
+            [],
+        )
 
 
 def read_values(row: ReturnedRow, year: int) -> tuple[ReportValues | None, list[str]]:
     """The unit's columns of ``row`` read, or the reasons (with cell addresses) why not."""
-    cells = row.cells
-    problems: list[str] = []
-    value, where = cells.get("status", _NO_CELL)
-    status = read_status(value)
-    if isinstance(status, Unreadable):
-        problems.append(f"{where}：{status.reason}")
-    value, where = cells.get("percent", _NO_CELL)
-    percent = read_percent(value)
-    if isinstance(percent, Unreadable):
-        problems.append(f"{where}：{percent.reason}")
-    value, where = cells.get("done_on", _NO_CELL)
-    done_on = read_date(value, year=year)
-    if isinstance(done_on, Unreadable):
-        problems.append(f"{where}：{done_on.reason}")
-    if problems:
-        return None, problems
-    return (
-        ReportValues(
-            status,  # type: ignore[arg-type]
-            percent,  # type: ignore[arg-type]
-            read_text(cells.get("text", _NO_CELL)[0]),
-            done_on,  # type: ignore[arg-type]
-            read_text(cells.get("evidence", _NO_CELL)[0]),
-            read_text(cells.get("problems", _NO_CELL)[0]),
-            read_text(cells.get("contact", _NO_CELL)[0]),
-            read_text(cells.get("phone", _NO_CELL)[0]),
-        ),
-        [],
-    )
+    return _ValueReader(year).read(row)
+
+
+class _Hashes:
+    """lead_hash / unit_hash remembered by their input (a group task's lead columns
+    are the same in every member's file; untouched pre-fills repeat)."""
+
+    def __init__(self) -> None:
+        self._lead: dict[tuple[str, ...], str] = {}
+        self._unit: dict[tuple[str, ...], str] = {}
+
+    def lead(self, values: tuple[str, ...]) -> str:
+        found = self._lead.get(values)
+        if found is None:
+            found = self._lead[values] = lead_hash(values)
+        return found
+
+    def unit(self, values: tuple[str, ...]) -> str:
+        found = self._unit.get(values)
+        if found is None:
+            found = self._unit[values] = unit_hash(values)
+        return found
 
 
 def _same_as(values: ReportValues, latest: LatestReport | None) -> bool:
@@ -234,6 +309,34 @@ def _same_as(values: ReportValues, latest: LatestReport | None) -> bool:
     return values == ReportValues(
         p.status, p.percent, p.text, p.done_on, p.evidence, p.problems, p.contact, p.phone
     )
+
+
+def report_fingerprints(
+    conn_or_db: Database | object, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """(assignment, unit) → (reports not withdrawn, highest id among them); absent: none."""
+    pairs = set(pairs)
+    ids = sorted({a for a, _ in pairs})
+    found: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def run(conn) -> None:  # type: ignore[no-untyped-def]
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join(str(int(i)) for i in chunk)
+            for a, u, n, top in conn.execute(
+                "SELECT assignment_id, unit_id, count(*), max(id) FROM progress"
+                f" WHERE assignment_id IN ({marks}) AND withdrawn = 0"
+                " GROUP BY assignment_id, unit_id"
+            ):
+                if (a, u) in pairs:
+                    found[(a, u)] = (n, top)
+
+    if isinstance(conn_or_db, Database):
+        with conn_or_db.raw() as conn:
+            run(conn)
+    else:
+        run(conn_or_db)
+    return found
 
 
 # --- the preview --------------------------------------------------------------------
@@ -250,6 +353,46 @@ class _Context:
     task_versions: dict[int, tuple[int, int, str, str]]  # task → version, plan, seq, name
     lead_now: dict[int, tuple[str, ...]]  # task → lead columns as a workbook would show now
     on: dt.date
+    # (plan, unit) → task → assignment; (assignment, unit) → latest report: one query
+    # each for the whole batch, filled by _prefetch
+    assignments: dict[tuple[int, int], dict[int, UnitAssignment]] = field(default_factory=dict)
+    latest: dict[tuple[int, int], LatestReport] = field(default_factory=dict)
+    fingerprints: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    basis: PlanBasis = field(default_factory=PlanBasis)
+    hashes: _Hashes = field(default_factory=_Hashes)
+    readers: dict[int, _ValueReader] = field(default_factory=dict)
+
+    def reader(self, year: int) -> _ValueReader:
+        if year not in self.readers:
+            self.readers[year] = _ValueReader(year)
+        return self.readers[year]
+
+    def mine(self, db: Database, plan_id: int, unit_id: int) -> dict[int, UnitAssignment]:
+        key = (plan_id, unit_id)
+        if key not in self.assignments:
+            self._prefetch(db, plan_id, [unit_id])
+        return self.assignments[key]
+
+    def _prefetch(self, db: Database, plan_id: int, unit_ids: Iterable[int]) -> None:
+        wanted = [u for u in unit_ids if (plan_id, u) not in self.assignments]
+        if not wanted:
+            return
+        found = unit_assignments_many(db, plan_id, wanted)
+        pairs = set()
+        for u in wanted:
+            mine = found.get(u, {})
+            self.assignments[(plan_id, u)] = mine
+            pairs.update((a.assignment_id, u) for a in mine.values())
+        self.latest.update(latest_reports(db, pairs))
+        self.fingerprints.update(report_fingerprints(db, pairs))
+
+    def rely_on(self, task_id: int, a: UnitAssignment, unit_id: int) -> None:
+        """Note what a row that may write a report was decided on (see PlanBasis)."""
+        b = self.basis
+        b.tasks[task_id] = self.task_versions.get(task_id, (0,))[0]
+        b.assignments[a.assignment_id] = a.version
+        pair = (a.assignment_id, unit_id)
+        b.reports[pair] = self.fingerprints.get(pair, (0, 0))
 
 
 def _context(db: Database, workbooks: Sequence[ReturnedWorkbook], on: dt.date) -> _Context:
@@ -306,6 +449,12 @@ def plan_merge(
     confirm_units = confirm_units or {}
     readable = [w for w in workbooks if isinstance(w, ReturnedWorkbook)]
     ctx = _context(db, readable, on)
+    by_plan: dict[int, set[int]] = {}
+    for w in readable:
+        if w.meta is not None and w.meta.plan_id in ctx.plans:
+            by_plan.setdefault(w.meta.plan_id, set()).add(w.meta.unit_id)
+    for plan_id, unit_ids in by_plan.items():
+        ctx._prefetch(db, plan_id, sorted(unit_ids))
     seen_sha: dict[str, str] = {}
     files = []
     for i, w in enumerate(workbooks):
@@ -325,7 +474,7 @@ def plan_merge(
         else:
             _plan_identified(db, ctx, w, fp)
         files.append(fp)
-    return MergePlan(files)
+    return MergePlan(files, ctx.basis)
 
 
 def _plan_identified(db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FilePlan) -> None:
@@ -353,8 +502,6 @@ def _plan_identified(db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FileP
         fp.error = "进展表缺少栏目：" + "、".join(w.missing_columns)
         return
     duplicate = ctx.merged.get(w.sha256)
-    mine = unit_assignments(db, plan.id, unit.id)
-    latest = latest_reports(db, ((a.assignment_id, unit.id) for a in mine.values()))
     if duplicate is not None:
         fp.duplicate_of = duplicate
         fp.rows = [
@@ -362,20 +509,25 @@ def _plan_identified(db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FileP
             for r in w.rows
         ]
         return
+    mine = ctx.mine(db, plan.id, unit.id)
     seen: set[int] = set()
-    for r in w.rows:
-        fp.rows.append(_plan_row(ctx, w, r, plan.year, mine, latest, seen, unit.id))
+    period = meta.exported_at.strftime("%Y-%m")
+    reader = ctx.reader(plan.year)
+    fp.rows = [
+        _plan_row(ctx, w, r, reader, mine, ctx.latest, seen, unit.id, period) for r in w.rows
+    ]
 
 
 def _plan_row(
     ctx: _Context,
     w: ReturnedWorkbook,
     r: ReturnedRow,
-    year: int,
+    reader: _ValueReader,
     mine: Mapping[int, UnitAssignment],
     latest: Mapping[tuple[int, int], LatestReport],
     seen: set[int],
     unit_id: int,
+    period: str,
 ) -> RowPlan:
     meta = w.meta
     assert meta is not None
@@ -397,7 +549,7 @@ def _plan_row(
     if r.task_id in seen:
         return RowPlan(r.row, r.task_id, Outcome.REJECTED, "同一任务在表中出现多行", seq, name)
     seen.add(r.task_id)
-    computed = lead_hash(r.lead)
+    computed = ctx.hashes.lead(r.lead)
     if not computed.startswith(key.lead_hash) or not key.lead_hash:
         return RowPlan(
             r.row,
@@ -407,10 +559,10 @@ def _plan_row(
             seq,
             name,
         )
-    values, problems = read_values(r, year)
+    values, problems = reader.read(r)
     if values is None:
         return RowPlan(r.row, r.task_id, Outcome.INVALID, "；".join(problems), seq, name)
-    if unit_hash(values.as_text()).startswith(key.unit_hash) and key.unit_hash:
+    if key.unit_hash and ctx.hashes.unit(values.as_text()).startswith(key.unit_hash):
         return RowPlan(r.row, r.task_id, Outcome.UNCHANGED, "未修改", seq, name, values)
     a = mine.get(r.task_id)
     if a is None or a.assignment_id != key.assignment_id:
@@ -421,7 +573,7 @@ def _plan_row(
     if _same_as(values, current):
         return RowPlan(r.row, r.task_id, Outcome.UNCHANGED, "与库中最新进展相同", seq, name, values)
     if values.status is None:
-        where = r.cells.get("status", (None, ""))[1]
+        where = r.where(_STATUS)
         return RowPlan(
             r.row, r.task_id, Outcome.INVALID, f"{where}：填写了进展但未选择进展状态", seq, name
         )
@@ -436,13 +588,14 @@ def _plan_row(
         problems=values.problems,
         contact=values.contact,
         phone=values.phone,
-        period=meta.exported_at.strftime("%Y-%m"),
+        period=period,
         source="workbook",
         source_file=w.file_name,
         source_sha256=w.sha256,
         export_id=meta.export_id,
         assignment_version=key.assignment_version,
     )
+    ctx.rely_on(r.task_id, a, unit_id)
     task_version = ctx.task_versions.get(r.task_id, (0,))[0]
     if task_version > key.task_version or a.version > key.assignment_version:
         return RowPlan(
@@ -512,8 +665,9 @@ def _plan_unidentified(
             for r in w.rows
         ]
         return
-    mine = unit_assignments(db, plan.id, unit.id)
-    latest = latest_reports(db, ((a.assignment_id, unit.id) for a in mine.values()))
+    mine = ctx.mine(db, plan.id, unit.id)
+    latest = ctx.latest
+    reader = ctx.reader(plan.year)
     seen: set[int] = set()
     for r in w.rows:
         seq, name = r.lead[0], r.lead[2]
@@ -531,7 +685,7 @@ def _plan_unidentified(
             )
             continue
         seen.add(task)
-        values, problems = read_values(r, plan.year)
+        values, problems = reader.read(r)
         if values is None:
             fp.rows.append(RowPlan(r.row, task, Outcome.INVALID, "；".join(problems), seq, name))
             continue
@@ -559,6 +713,7 @@ def _plan_unidentified(
             source_sha256=w.sha256,
             assignment_version=a.version,
         )
+        ctx.rely_on(task, a, unit.id)
         fp.rows.append(
             RowPlan(
                 r.row,
@@ -602,10 +757,17 @@ def apply_merge(
     take_conflicts: Iterable[tuple[int, int]] = (),
     backup_dir: Path | None = None,
     note: str = "",
+    check: Callable[[], None] | None = None,
 ) -> ApplyResult:
     """Write the plan's reports in one transaction, after a checked backup.
 
     Nothing is written (not even the ledger) when there is nothing to apply.
+    Inside the transaction, before writing, the database is compared with what
+    the preview relied on (:class:`PlanBasis`); if anything changed — the task
+    or assignment edited, a report added or withdrawn, a file merged meanwhile —
+    :class:`StalePlanError` is raised and nothing is written: preview again.
+    ``check`` is called last before the commit (a job's cancel check: raising
+    there rolls everything back).
     """
     chosen = chosen_reports(plan, take_conflicts)
     if not chosen:
@@ -616,27 +778,87 @@ def apply_merge(
     backup = backup_database(db.path, where / f"{db.path.stem}.before-merge-{stamp}.sqlite")
     now = dt.datetime.now().replace(microsecond=0)
     files = {id(f): f for f, _ in chosen}
-    with db.transaction() as session:
-        batch_id = session.execute(
-            insert(MergeBatch).returning(MergeBatch.id),
-            {"created_at": now, "note": note or f"合并 {len(files)} 个文件", "undone_at": None},
-        ).scalar_one()
-        add_reports(session, [r for _, r in chosen], batch_id=batch_id)
-        session.execute(
-            insert(MergedFile),
-            [
-                {
-                    "batch_id": batch_id,
-                    "sha256": f.sha256,
-                    "export_id": f.export_id,
-                    "unit_id": f.unit_id,
-                    "file_name": f.file_name,
-                    "merged_at": now,
-                }
-                for f in files.values()
-            ],
-        )
+    try:
+        with db.transaction() as session:
+            conn = session.connection()
+            _check_basis(conn.exec_driver_sql, plan, chosen, files.values())
+            batch_id = session.execute(
+                insert(MergeBatch).returning(MergeBatch.id),
+                {"created_at": now, "note": note or f"合并 {len(files)} 个文件", "undone_at": None},
+            ).scalar_one()
+            add_reports(session, [r for _, r in chosen], batch_id=batch_id)
+            session.execute(
+                insert(MergedFile),
+                [
+                    {
+                        "batch_id": batch_id,
+                        "sha256": f.sha256,
+                        "export_id": f.export_id,
+                        "unit_id": f.unit_id,
+                        "file_name": f.file_name,
+                        "merged_at": now,
+                    }
+                    for f in files.values()
+                ],
+            )
+            if check is not None:
+                check()
+    except BaseException:
+        backup.unlink(missing_ok=True)  # nothing was written: the backup is not needed
+        raise
     return ApplyResult(batch_id, len(chosen), len(files), backup)
+
+
+def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: ignore[no-untyped-def]
+    """Raise StalePlanError if what the chosen reports were decided on has changed."""
+    basis = plan.basis
+    pairs = {(r.assignment_id, r.unit_id) for _f, r in chosen}
+    tasks: dict[int, int] = {}
+    assignments: dict[int, int] = {}
+    ids = sorted({a for a, _ in pairs})
+    for start in range(0, len(ids), 900):
+        marks = ",".join(str(int(i)) for i in ids[start : start + 900])
+        for a_id, task_id, a_version, t_version in execute(
+            "SELECT a.id, a.task_id, a.version, t.version FROM assignment a"
+            f" JOIN task t ON t.id = a.task_id WHERE a.id IN ({marks})"
+        ):
+            assignments[a_id] = a_version
+            tasks[task_id] = t_version
+    changed = []
+    for a_id in ids:
+        if a_id not in assignments:
+            changed.append("有任务分工已被删除")
+        elif basis.assignments.get(a_id) != assignments[a_id]:
+            changed.append("有任务分工已被修改")
+    for task_id, version in tasks.items():
+        if task_id in basis.tasks and basis.tasks[task_id] != version:
+            changed.append("有任务已被修改")
+    now = report_fingerprints(_Execute(execute), pairs)
+    for pair in pairs:
+        if now.get(pair, (0, 0)) != basis.reports.get(pair, (0, 0)):
+            changed.append("有单位的进展已被录入、撤回或恢复")
+    shas = sorted({f.sha256 for f in files})
+    if shas:
+        marks = ",".join("?" * len(shas))
+        merged = execute(
+            "SELECT f.file_name FROM merged_file f JOIN merge_batch b ON b.id = f.batch_id"
+            f" WHERE b.undone_at IS NULL AND f.sha256 IN ({marks})",
+            tuple(shas),
+        ).fetchall()
+        if merged:
+            changed.append(f"文件“{merged[0][0]}”已在另一批中合并")
+    if changed:
+        reasons = "、".join(dict.fromkeys(changed))
+        raise StalePlanError(
+            f"预览之后数据库已有改动（{reasons}），未写入任何内容，请重新预览后再合并"
+        )
+
+
+class _Execute:
+    """A connection-like wrapper so report_fingerprints can run inside a transaction."""
+
+    def __init__(self, execute) -> None:  # type: ignore[no-untyped-def]
+        self.execute = execute
 
 
 @dataclass(frozen=True, slots=True)
@@ -673,20 +895,52 @@ def batches(db: Database) -> list[BatchInfo]:
 def undo_batch(db: Database, batch_id: int) -> int:
     """Withdraw every report of a batch (kept as history); its files may be merged again."""
     with db.transaction() as session:
-        batch = session.get(MergeBatch, batch_id)
-        if batch is None:
-            raise LookupError(f"没有第 {batch_id} 批合并")
-        if batch.undone_at is not None:
-            return 0
-        ids = list(
-            session.scalars(
-                select(Progress.id).where(Progress.batch_id == batch_id, ~Progress.withdrawn)
-            )
-        )
-        withdraw_reports(session, ids)
-        session.execute(
-            update(MergeBatch)
-            .where(MergeBatch.id == batch_id)
-            .values(undone_at=dt.datetime.now().replace(microsecond=0))
-        )
+        ids, _tasks = withdraw_batch(session, batch_id)
     return len(ids)
+
+
+def withdraw_batch(session: Session, batch_id: int) -> tuple[list[int], set[int]]:
+    """Undo a batch inside the caller's transaction: its reports are withdrawn (kept as
+    history) and the batch is marked undone, so its files leave the ledger of merged
+    files and may be merged again. Returns the withdrawn report ids and their tasks."""
+    batch = session.get(MergeBatch, batch_id)
+    if batch is None:
+        raise LookupError(f"没有第 {batch_id} 批合并")
+    if batch.undone_at is not None:
+        return [], set()
+    ids = list(
+        session.scalars(
+            select(Progress.id).where(Progress.batch_id == batch_id, ~Progress.withdrawn)
+        )
+    )
+    tasks = withdraw_reports(session, ids)
+    session.execute(
+        update(MergeBatch)
+        .where(MergeBatch.id == batch_id)
+        .values(undone_at=dt.datetime.now().replace(microsecond=0))
+    )
+    return ids, tasks
+
+
+def restore_batch(session: Session, batch_id: int, report_ids: Sequence[int]) -> set[int]:
+    """Redo of :func:`withdraw_batch`: the reports it withdrew come back and the batch's
+    files are in the ledger again (a duplicate if merged once more). Refused with
+    :class:`StalePlanError` if one of its files was merged again in the meantime."""
+    batch = session.get(MergeBatch, batch_id)
+    if batch is None:
+        raise LookupError(f"没有第 {batch_id} 批合并")
+    if batch.undone_at is None:
+        return set()
+    again = session.execute(
+        select(MergedFile.file_name)
+        .join(MergeBatch, MergeBatch.id == MergedFile.batch_id)
+        .where(
+            MergeBatch.undone_at.is_(None),
+            MergedFile.sha256.in_(select(MergedFile.sha256).where(MergedFile.batch_id == batch_id)),
+        )
+    ).first()
+    if again is not None:
+        raise StalePlanError(f"文件“{again[0]}”在撤销后已重新合并，不能恢复第 {batch_id} 批")
+    tasks = restore_reports(session, report_ids)
+    session.execute(update(MergeBatch).where(MergeBatch.id == batch_id).values(undone_at=None))
+    return tasks

@@ -3,15 +3,32 @@
 The clerk filters by outcome, reads conflicts side by side (the task as the file
 saw it, the task as it is now), ticks the conflicts whose file version should
 win, confirms the unit of files that lost their hidden data, then applies.
+The applied batch goes on the window's undo stack as a :class:`MergeBatchCommand`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
 
 from gxdesk.core.workbook_data import LEAD_COLUMNS
-from gxdesk.store.merge import FilePlan, MergePlan, Outcome, RowPlan
+from gxdesk.store.changes import Change
+from gxdesk.store.merge import (
+    FilePlan,
+    MergePlan,
+    Outcome,
+    RowPlan,
+    StalePlanError,
+    restore_batch,
+    withdraw_batch,
+)
+from gxdesk.ui.commands import StoreCommand
 from gxdesk.ui.qt import Qt, QtCore, QtWidgets, Signal
+
+if TYPE_CHECKING:
+    from gxdesk.ui.context import AppContext
 
 COLUMNS = ("文件", "单位", "行", "任务", "结果", "说明", "采用文件")
 ALL = "全部"
@@ -259,3 +276,46 @@ class MergeDialog(QtWidgets.QDialog):
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class MergeBatchCommand(StoreCommand):
+    """A merge batch on the undo stack, pushed after the batch was written.
+
+    Undo withdraws the batch's reports (kept as history) and takes its files out
+    of the ledger, so the same files may be merged again; redo restores exactly
+    the reports the undo withdrew and puts the files back in the ledger (merging
+    them again is then a duplicate). A redo the store refuses (a file of the
+    batch was merged again meanwhile) is explained and dropped from the stack.
+    """
+
+    def __init__(
+        self, context: AppContext, batch_id: int, tasks: frozenset[int], text: str
+    ) -> None:
+        self.batch_id = batch_id
+        self.withdrawn: list[int] = []
+
+        def do(session: Session) -> Change:
+            return Change(tasks=frozenset(restore_batch(session, batch_id, self.withdrawn)) | tasks)
+
+        def undo(session: Session) -> Change:
+            self.withdrawn, changed = withdraw_batch(session, batch_id)
+            return Change(tasks=frozenset(changed) | tasks)
+
+        super().__init__(context, text, do, undo)
+        self._applied = True  # written by the merge job: the push's redo does nothing
+
+    def redo(self) -> None:
+        try:
+            super().redo()
+        except (StalePlanError, LookupError) as exc:
+            self._refused(exc)
+
+    def undo(self) -> None:
+        try:
+            super().undo()
+        except LookupError as exc:
+            self._refused(exc)
+
+    def _refused(self, exc: BaseException) -> None:
+        self.setObsolete(True)
+        QtWidgets.QMessageBox.warning(self._context.window, "无法完成", str(exc))
