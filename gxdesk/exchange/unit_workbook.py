@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -34,6 +34,7 @@ from gxdesk.core.workbook_data import (
     FORMAT_VERSION,
     LEAD_COLUMNS,
     ExportMeta,
+    RowKey,
     SheetRow,
     UnitSheet,
     lead_hash,
@@ -215,17 +216,32 @@ class _Styles:
         return cell
 
 
-def _unit_cells(st: _Styles, row: SheetRow) -> list[WriteOnlyCell]:
-    return [
-        st.cell(row.status.value if row.status else None, st.unit_center),
-        st.cell(None if row.percent is None else row.percent / 100, st.unit_percent),
-        st.cell(row.text or None, st.unit_text),
-        st.cell(row.done_on, st.unit_date),
-        st.cell(row.evidence or None, st.unit_text),
-        st.cell(row.problems or None, st.unit_text),
-        st.cell(row.contact or None, st.unit_center),
-        st.cell(row.phone or None, st.unit_center),
-    ]
+def unit_cell_values(row: SheetRow) -> tuple[object, ...]:
+    """The unit's eight cells of ``row`` as written (a percent as a fraction, 50% → 0.5)."""
+    return (
+        row.status.value if row.status else None,
+        None if row.percent is None else row.percent / 100,
+        row.text or None,
+        row.done_on,
+        row.evidence or None,
+        row.problems or None,
+        row.contact or None,
+        row.phone or None,
+    )
+
+
+def _unit_cells(st: _Styles, values: tuple[object, ...]) -> list[WriteOnlyCell]:
+    styles = (
+        st.unit_center,
+        st.unit_percent,
+        st.unit_text,
+        st.unit_date,
+        st.unit_text,
+        st.unit_text,
+        st.unit_center,
+        st.unit_center,
+    )
+    return [st.cell(v, s) for v, s in zip(values, styles, strict=True)]
 
 
 def _cells_to_row(cells: list[WriteOnlyCell | None], row_idx: int) -> Iterable[WriteOnlyCell]:
@@ -248,7 +264,9 @@ def _create_sheet(wb: Workbook, title: str):  # type: ignore[no-untyped-def]
     return ws
 
 
-def _write_data_sheet(wb: Workbook, sheet: UnitSheet) -> None:
+def _write_data_sheet(
+    wb: Workbook, sheet: UnitSheet, unit_cells: Sequence[tuple[object, ...]] | None = None
+) -> None:
     ws = _create_sheet(wb, DATA_SHEET)
     st = _Styles(ws)
     meta = sheet.meta
@@ -333,7 +351,8 @@ def _write_data_sheet(wb: Workbook, sheet: UnitSheet) -> None:
 
     lead, center, light = st.lead, st.lead_center, st.light
     cell = st.cell
-    for i, row in enumerate(sheet.rows, first):
+    for n, row in enumerate(sheet.rows):
+        i = first + n
         ws.row_dimensions[i].height = _row_height(row)
         ws.append(
             [
@@ -344,7 +363,7 @@ def _write_data_sheet(wb: Workbook, sheet: UnitSheet) -> None:
                 cell(row.deadline, center),
                 cell(row.role, center),
                 cell(row.light.label, light[row.light]),
-                *_unit_cells(st, row),
+                *_unit_cells(st, unit_cells[n] if unit_cells else unit_cell_values(row)),
                 cell(task_key(row.task_id), st.key),
             ]
         )
@@ -440,11 +459,21 @@ def _row_keys(sheet: UnitSheet) -> Iterable[tuple[int, int, int, int, str, str]]
         )
 
 
+def sheet_pairs(sheet: UnitSheet) -> list[tuple[str, str | int]]:
+    """The identity plus what a unit's own gxdesk needs to write the file again."""
+    return [
+        *meta_pairs(sheet.meta),
+        ("as_of", sheet.on.isoformat()),
+        ("lead_office", sheet.lead_office[:PROPERTY_CHUNK]),
+        ("plan_title", sheet.plan_title[:PROPERTY_CHUNK]),
+    ]
+
+
 def _write_meta_sheet(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None:
     ws = _create_sheet(wb, META_SHEET)
     ws.sheet_state = "veryHidden"
     st = _Styles(ws)
-    for name, value in meta_pairs(sheet.meta):
+    for name, value in sheet_pairs(sheet):
         ws.append([st.cell(name, None), st.cell(value, None)])
     ws.append([])
     ws.append([st.cell(h, None) for h in META_ROWS_HEADER])
@@ -454,7 +483,7 @@ def _write_meta_sheet(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None
 
 def _write_properties(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None:
     props = wb.custom_doc_props
-    for name, value in meta_pairs(sheet.meta):
+    for name, value in sheet_pairs(sheet):
         cls = IntProperty if isinstance(value, int) else StringProperty
         props.append(cls(name=PROPERTY_PREFIX + name, value=value))
     chunks: list[str] = []
@@ -472,19 +501,47 @@ def _write_properties(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None
         props.append(StringProperty(name=f"{PROPERTY_PREFIX}rows.{i:04d}", value=chunk))
 
 
-def write_unit_workbook(sheet: UnitSheet, path: str | os.PathLike[str]) -> Path:
-    """Write ``sheet`` to ``path`` (via a temporary file in the same folder)."""
+def write_unit_workbook(
+    sheet: UnitSheet,
+    path: str | os.PathLike[str],
+    *,
+    keys: Sequence[RowKey] | None = None,
+    unit_cells: Sequence[tuple[object, ...]] | None = None,
+) -> Path:
+    """Write ``sheet`` to ``path`` (via a temporary file in the same folder).
+
+    A unit's own gxdesk writing its filled-in copy back (:mod:`.unit_copy`)
+    passes the ``keys`` the file came with, so the lead office's merge still
+    compares against what went out, and ``unit_cells``: the unit's eight cells
+    of each row as written (a value the readers could not read stays the text
+    the clerk typed).
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
     wb = Workbook(write_only=True)
     wb.properties.title = f"{sheet.meta.plan_year}年政务公开工作进展（{sheet.meta.unit_name}）"
     wb.properties.creator = "gxdesk 政务公开工作台账"
     wb.properties.subject = sheet.plan_title
-    keys = list(_row_keys(sheet))
-    _write_data_sheet(wb, sheet)
+    if keys is None:
+        row_keys = list(_row_keys(sheet))
+    else:
+        row_keys = [
+            (
+                k.task_id,
+                k.assignment_id,
+                k.task_version,
+                k.assignment_version,
+                k.lead_hash,
+                k.unit_hash,
+            )
+            for k in keys
+        ]
+    if unit_cells is not None and len(unit_cells) != len(sheet.rows):
+        raise ValueError("unit_cells must give one tuple per row")
+    _write_data_sheet(wb, sheet, unit_cells)
     _write_guide(wb, sheet)
-    _write_meta_sheet(wb, sheet, keys)
-    _write_properties(wb, sheet, keys)
+    _write_meta_sheet(wb, sheet, row_keys)
+    _write_properties(wb, sheet, row_keys)
     try:
         wb.save(tmp)
         os.replace(tmp, path)

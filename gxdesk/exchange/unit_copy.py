@@ -1,0 +1,462 @@
+"""A unit's own copy of its progress workbook: read it, fill it in, write it back.
+
+A unit that has gxdesk opens the workbook the lead office mailed, fills it in
+the window and saves it. Everything needed comes from the file — the unit has
+no database of the lead office's. The file is read with the returned-workbook
+reader (same safety checks, same hidden identity), the unit's cells with the
+value readers of :mod:`gxdesk.core.values` (the merge's own rules), and it is
+written back by the exporter with the identity it came with: plan, revision,
+unit, export id and every row's task id, assignment version and hashes
+unchanged, so the lead office's merge treats it as that unit's returned file.
+
+No Qt here; openpyxl and python-calamine are imported only when a file is read
+or written, so the window can import the dataclasses at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import shutil
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gxdesk.core.model import Light, Status
+from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
+from gxdesk.core.workbook_data import (
+    HEADER_FIELDS,
+    LEAD_COLUMNS,
+    UNIT_COLUMNS,
+    ExportMeta,
+    ReturnedRow,
+    RowKey,
+    header_key,
+    lead_hash,
+    unit_hash,
+    unit_values_text,
+)
+
+UNIT_FIELDS = tuple(f for f, _ in UNIT_COLUMNS)
+UNIT_HEADERS = dict(UNIT_COLUMNS)
+_LIGHTS = {light.label: light for light in Light}
+_DEFAULT_LEAD_OFFICE = "政府办公室（政务公开办）"
+
+
+class UnitCopyError(Exception):
+    """The file cannot be opened or saved as a unit's copy; the message is for the clerk."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitValues:
+    """The unit's eight columns of one row.
+
+    ``status``, ``percent`` and ``done_on`` hold an :class:`Unreadable` when the
+    file held something the merge could not read (typed in Excel); it is shown
+    to the clerk and, if left, written back as the text it was.
+    """
+
+    status: Status | Unreadable | None = None
+    percent: int | Unreadable | None = None
+    text: str = ""
+    done_on: dt.date | Unreadable | None = None
+    evidence: str = ""
+    problems: str = ""
+    contact: str = ""
+    phone: str = ""
+
+    def get(self, name: str) -> object:
+        return getattr(self, name)
+
+    def cells(self) -> tuple[object, ...]:
+        """The eight cells as the exporter writes them (50% → 0.5; unreadable → its text)."""
+
+        def raw(value: object) -> object:
+            return value.raw if isinstance(value, Unreadable) else value
+
+        percent = self.percent
+        return (
+            self.status.value if isinstance(self.status, Status) else raw(self.status),
+            percent / 100 if isinstance(percent, int) else raw(percent),
+            self.text or None,
+            raw(self.done_on),
+            self.evidence or None,
+            self.problems or None,
+            self.contact or None,
+            self.phone or None,
+        )
+
+    def as_text(self) -> tuple[str, ...] | None:
+        """As the merge compares them (:func:`unit_values_text`); None if one is unreadable."""
+        if any(isinstance(v, Unreadable) for v in (self.status, self.percent, self.done_on)):
+            return None
+        return unit_values_text(
+            self.status,  # type: ignore[arg-type]
+            self.percent,  # type: ignore[arg-type]
+            self.text,
+            self.done_on,  # type: ignore[arg-type]
+            self.evidence,
+            self.problems,
+            self.contact,
+            self.phone,
+        )
+
+
+def read_unit_value(name: str, value: object, *, year: int) -> object:
+    """One unit cell as the merge reads it (a spin box's int is a whole percent)."""
+    if name == "status":
+        return value if isinstance(value, Status) else read_status(value)
+    if name == "percent":
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # 1 from a spin box is 1%, not the fraction 1 = 100%
+        return read_percent(value)
+    if name == "done_on":
+        return read_date(value, year=year)
+    if name in UNIT_HEADERS:
+        return read_text(value)
+    raise KeyError(name)
+
+
+def values_from_cells(cells: Mapping[str, object], *, year: int) -> UnitValues:
+    return UnitValues(**{f: read_unit_value(f, cells.get(f), year=year) for f in UNIT_FIELDS})
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRow:
+    """One task of the copy: the lead office's columns (read-only) and the values read."""
+
+    key: RowKey
+    seq: str
+    category: str
+    name: str
+    requirement: str
+    deadline: str
+    role: str
+    light: Light | None
+    values: UnitValues
+    sheet_row: int
+
+    def lead_values(self) -> tuple[str, ...]:
+        return (self.seq, self.category, self.name, self.requirement, self.deadline, self.role)
+
+    @property
+    def lead_edited(self) -> bool:
+        """The lead office's columns no longer match the hash they went out with."""
+        return not (
+            self.key.lead_hash and lead_hash(self.lead_values()).startswith(self.key.lead_hash)
+        )
+
+
+@dataclass(frozen=True)
+class UnitCopy:
+    """A unit's workbook as read: enough to show it and to write it again."""
+
+    path: Path
+    sha256: str
+    meta: ExportMeta
+    meta_source: str  # "sheet" or "properties"
+    keys: tuple[RowKey, ...]  # every row key of the file, in its order
+    rows: tuple[CopyRow, ...]
+    on: dt.date
+    plan_title: str = ""
+    lead_office: str = _DEFAULT_LEAD_OFFICE
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def year(self) -> int:
+        return self.meta.plan_year
+
+
+def row_problems(row: CopyRow, values: UnitValues) -> list[str]:
+    """What the lead office's merge would refuse in this row, in Chinese, by column.
+
+    The same decisions as ``gxdesk.store.merge`` takes from the file alone:
+    lead columns edited → rejected; a value the readers cannot read → invalid;
+    changed from what went out but no 进展状态 → invalid.
+    """
+    out = []
+    if row.lead_edited:
+        out.append("灰色栏目被改动，牵头单位将不采用该行")
+    for name in ("status", "percent", "done_on"):
+        value = values.get(name)
+        if isinstance(value, Unreadable):
+            out.append(f"{UNIT_HEADERS[name]}：{value.reason}")
+    text = values.as_text()
+    if text is not None and values.status is None:
+        unchanged = bool(row.key.unit_hash) and unit_hash(text).startswith(row.key.unit_hash)
+        if not unchanged and any(text):
+            out.append("填写了进展但未选择进展状态")
+    return out
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def is_unit_workbook(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` carries a unit workbook's hidden identity (a cheap look, no reading).
+
+    A plan .xlsx has neither the very-hidden sheet nor the ``gxdesk.`` document
+    properties; a unit's workbook has at least one of them.
+    """
+    from gxdesk.exchange.unit_workbook import META_SHEET, PROPERTY_PREFIX
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "docProps/custom.xml" in names:
+                info = zf.getinfo("docProps/custom.xml")
+                if info.file_size < 1_000_000 and (
+                    f'name="{PROPERTY_PREFIX}export_id"'.encode() in zf.read(info)
+                ):
+                    return True
+            if "xl/workbook.xml" in names:
+                info = zf.getinfo("xl/workbook.xml")
+                if info.file_size < 1_000_000:
+                    return f'name="{META_SHEET}"'.encode() in zf.read(info)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+    return False
+
+
+def _grid_header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(grid[:30]):
+        fields: dict[str, int] = {}
+        for c, value in enumerate(row):
+            if isinstance(value, str) and value:
+                f = HEADER_FIELDS.get(header_key(value))
+                if f and f not in fields:
+                    fields[f] = c
+        if "name" in fields and "status" in fields:
+            return r, fields
+    return None
+
+
+def _pairs(grid: list[list[object]]) -> dict[str, object]:
+    pairs: dict[str, object] = {}
+    for row in grid:
+        if len(row) < 2 or row[0] == "task_id":
+            break
+        if isinstance(row[0], str) and row[0]:
+            pairs[row[0]] = row[1]
+    return pairs
+
+
+def _xml_text(data: bytes, part: str, tag: str) -> str:
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            root = ElementTree.fromstring(zf.read(part))
+    except Exception:  # an optional part, missing or broken: treated as absent
+        return ""
+    for el in root.iter():
+        if el.tag.endswith("}" + tag) or el.tag == tag:
+            return (el.text or "").strip()
+    return ""
+
+
+def _custom(data: bytes) -> dict[str, str]:
+    from defusedxml import ElementTree
+
+    from gxdesk.exchange.unit_workbook import PROPERTY_PREFIX
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            root = ElementTree.fromstring(zf.read("docProps/custom.xml"))
+    except Exception:  # no custom properties
+        return {}
+    return {
+        (p.get("name") or "")[len(PROPERTY_PREFIX) :]: (p[0].text or "").strip()
+        for p in root
+        if (p.get("name") or "").startswith(PROPERTY_PREFIX) and len(p)
+    }
+
+
+_AS_OF = re.compile(r"截至[:：]\s*(\d{4})年(\d{1,2})月(\d{1,2})日")
+_LEAD_OFFICE = re.compile(r"牵头单位[:：]\s*(.+)$")
+
+
+def _as_of(pairs: Mapping[str, object], grid: list[list[object]], meta: ExportMeta) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(pairs.get("as_of")))
+    except ValueError:
+        pass
+    for row in grid[:5]:
+        for value in row:
+            m = _AS_OF.search(value) if isinstance(value, str) else None
+            if m:
+                try:
+                    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                except ValueError:
+                    break
+    return meta.exported_at.date()
+
+
+def read_unit_copy(path: str | os.PathLike[str]) -> UnitCopy:
+    """Read a unit's workbook for filling in; :class:`UnitCopyError` when it is not one."""
+    import python_calamine as pc
+
+    from gxdesk.exchange.safety import BadFileError
+    from gxdesk.exchange.unit_workbook import GUIDE_SHEET, META_SHEET
+    from gxdesk.exchange.workbook_reader import read_returned_workbook
+
+    path = Path(path)
+    try:
+        book = read_returned_workbook(path)
+        data = path.read_bytes()
+    except BadFileError as exc:
+        raise UnitCopyError(str(exc)) from exc
+    except OSError as exc:
+        raise UnitCopyError(f"无法读取文件：{path.name}（{exc.strerror or exc}）") from exc
+    if hashlib.sha256(data).hexdigest() != book.sha256:
+        raise UnitCopyError("文件在读取过程中被改动，请关闭其他程序后重试")
+    if book.meta is None:
+        raise UnitCopyError(
+            "这不是牵头单位导出的进展表：文件中没有台账的识别信息"
+            "（可能内容被复制到了新的工作簿中）。请使用牵头单位发来的原文件。"
+        )
+    if book.missing_columns:
+        raise UnitCopyError("进展表缺少栏目：" + "、".join(book.missing_columns))
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = set(wb.sheet_names)
+        grid = wb.get_sheet_by_name(book.sheet).to_python(skip_empty_area=False)
+        meta_grid = wb.get_sheet_by_name(META_SHEET).to_python() if META_SHEET in names else []
+        guide = wb.get_sheet_by_name(GUIDE_SHEET).to_python() if GUIDE_SHEET in names else []
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
+        raise UnitCopyError(f"工作簿内容无法读取（{type(exc).__name__}）") from exc
+    pairs: dict[str, object] = dict(_pairs(meta_grid)) if book.meta_source == "sheet" else {}
+    if not pairs:
+        pairs = dict(_custom(data))
+    meta = book.meta
+    header = _grid_header(grid)
+    light_col = header[1].get("light") if header else None
+
+    warnings: list[str] = []
+    rows: list[CopyRow] = []
+    seen: set[int] = set()
+    for r in book.rows:
+        key = book.keys.get(r.task_id) if r.task_id is not None else None
+        if key is None:
+            warnings.append(f"第 {r.row} 行没有可识别的任务编号，不属于本表，保存时不保留")
+            continue
+        if key.task_id in seen:
+            warnings.append(f"第 {r.row} 行与上面的行是同一任务（{r.key}），保存时不保留")
+            continue
+        seen.add(key.task_id)
+        rows.append(_copy_row(r, key, grid, light_col, meta.plan_year))
+    for task_id in book.keys:
+        if task_id not in seen:
+            warnings.append(f"任务 T{task_id} 的行已从表中删除，牵头单位将收不到它的进展")
+    lead_office = str(pairs.get("lead_office") or "")
+    if not lead_office:
+        for row in guide[:3]:
+            m = _LEAD_OFFICE.search(str(row[0])) if row else None
+            if m:
+                lead_office = m.group(1).strip()
+    return UnitCopy(
+        path=path,
+        sha256=book.sha256,
+        meta=meta,
+        meta_source=book.meta_source,
+        keys=tuple(book.keys.values()),
+        rows=tuple(rows),
+        on=_as_of(pairs, grid, meta),
+        plan_title=str(pairs.get("plan_title") or _xml_text(data, "docProps/core.xml", "subject")),
+        lead_office=lead_office or _DEFAULT_LEAD_OFFICE,
+        warnings=tuple(warnings),
+    )
+
+
+def _copy_row(
+    r: ReturnedRow, key: RowKey, grid: list[list[object]], light_col: int | None, year: int
+) -> CopyRow:
+    light = None
+    if light_col is not None and r.row - 1 < len(grid) and light_col < len(grid[r.row - 1]):
+        light = _LIGHTS.get(read_text(grid[r.row - 1][light_col]).strip())
+    cells = {name: value for name, (value, _where) in r.cells.items()}
+    lead = dict(zip((f for f, _ in LEAD_COLUMNS), r.lead, strict=True))
+    return CopyRow(
+        key=key,
+        light=light,
+        values=values_from_cells(cells, year=year),
+        sheet_row=r.row,
+        **lead,
+    )
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def backup_path(path: str | os.PathLike[str]) -> Path:
+    """Where the previous version of a saved copy is kept (``….bak``, not ``*.xls*``).
+
+    Not an .xlsx name on purpose: a folder of returned files handed to the merge
+    must not pick up the older version as a second returned file.
+    """
+    return Path(path).with_suffix(".bak")
+
+
+def rewrite_unit_workbook(
+    copy: UnitCopy,
+    dest: str | os.PathLike[str],
+    values: Sequence[UnitValues] | None = None,
+    *,
+    keep_backup: bool = True,
+) -> Path:
+    """Write ``copy`` to ``dest`` with the unit's ``values`` (one per row, in order).
+
+    Same format and identity as the lead office's export; written to a
+    temporary name and renamed; the file it replaces is kept as ``.bak``.
+    """
+    from gxdesk.core.workbook_data import SheetRow, UnitSheet
+    from gxdesk.exchange.unit_workbook import write_unit_workbook
+
+    values = list(values) if values is not None else [r.values for r in copy.rows]
+    if len(values) != len(copy.rows):
+        raise ValueError("values must give one UnitValues per row")
+    rows = []
+    for row, v in zip(copy.rows, values, strict=True):
+        rows.append(
+            SheetRow(
+                task_id=row.key.task_id,
+                assignment_id=row.key.assignment_id,
+                task_version=row.key.task_version,
+                assignment_version=row.key.assignment_version,
+                seq=row.seq,
+                category=row.category,
+                name=row.name,
+                requirement=row.requirement,
+                deadline=row.deadline,
+                role=row.role,
+                light=row.light or Light.GREEN,
+                # only the row heights read these: the cells come from unit_cells
+                text=v.text,
+                evidence=v.evidence,
+                problems=v.problems,
+            )
+        )
+    sheet = UnitSheet(
+        meta=copy.meta,
+        plan_title=copy.plan_title,
+        on=copy.on,
+        rows=tuple(rows),
+        lead_office=copy.lead_office,
+    )
+    dest = Path(dest)
+    try:
+        if keep_backup and dest.exists():
+            shutil.copy2(dest, backup_path(dest))
+        return write_unit_workbook(
+            sheet, dest, keys=copy.keys, unit_cells=[v.cells() for v in values]
+        )
+    except PermissionError as exc:
+        raise UnitCopyError(
+            f"无法写入 {dest.name}：文件可能正在 Excel 或 WPS 中打开，请关闭后再保存"
+        ) from exc
+    except OSError as exc:
+        raise UnitCopyError(f"无法写入 {dest.name}（{exc.strerror or exc}）") from exc
