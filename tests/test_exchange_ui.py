@@ -90,7 +90,7 @@ def test_menu_actions_export_and_merge_through_the_window(window, qtbot, tmp_pat
     texts = [a.text() for a in window.menu_file.actions()]
     for wanted in ("导出各单位进展表…", "合并回收的进展表…", "导出台账…"):
         assert wanted in texts
-    actions = window._exchange_actions
+    actions = window.exchange
     folder = tmp_path / "out"
     folder.mkdir()
     actions.run_export_units(folder)
@@ -113,3 +113,128 @@ def test_menu_actions_export_and_merge_through_the_window(window, qtbot, tmp_pat
     assert int(key[1:]) in changed[0].tasks
     latest = queries.latest_progress(db, [int(key[1:])])[int(key[1:])]
     assert any(p.unit == "市审计局" and p.status.value == "已完成" for p in latest)
+
+
+@pytest.fixture()
+def started(qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The real window, started as the program starts it (ready once every command is wired)."""
+    from ui_helpers import seed_copy
+
+    from gxdesk.ui.app import build_window
+    from gxdesk.ui.qt import QtWidgets
+
+    monkeypatch.setenv("GXDESK_HOME", str(tmp_path / "home"))
+    shown: list[str] = []
+    for kind in ("warning", "information", "critical", "question"):
+        monkeypatch.setattr(QtWidgets.QMessageBox, kind, lambda *a, **k: shown.append(a[2]))
+    _app, win = build_window(seed_copy(tmp_path), ON, remember=False)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.ready, timeout=20000):
+        win.start()
+    win.shown_messages = shown
+    yield win
+    win.context.jobs.wait()
+    win.context.db.close()
+
+
+def _action(window, text: str):  # type: ignore[no-untyped-def]
+    from gxdesk.ui.qt import QtGui
+
+    return next(a for a in window.findChildren(QtGui.QAction) if a.text().startswith(text))
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_a_merge_batch_is_undone_and_redone_in_the_window(started, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from gxdesk.store import queries
+    from gxdesk.store.merge import batches
+
+    window = started
+    context = window.context
+    db = context.db
+    out = tmp_path / "out"
+    out.mkdir()
+    path = next(f.path for f in export_units(db, out, on=ON) if f.unit == "市审计局")
+    wb = open_for_edit(path)
+    ws = wb.worksheets[0]
+    cols, rows = columns(ws), data_rows(ws)
+    key = next(iter(rows))
+    task_id = int(key[1:])
+    ws.cell(rows[key], cols["进展状态"]).value = "已完成"
+    wb.save(path)
+
+    def audit_latest():  # type: ignore[no-untyped-def]
+        views = queries.latest_progress(db, [task_id]).get(task_id, [])
+        return [p for p in views if p.unit == "市审计局"]
+
+    changed: list = []
+    context.changed.connect(changed.append)
+    window.exchange.apply(preview_merge(db, [path], on=ON), set())
+    qtbot.waitUntil(lambda: context.undo_stack.count() == 1, timeout=10000)
+    assert audit_latest()[0].status.value == "已完成"
+    assert preview_merge(db, [path], on=ON).files[0].duplicate_of is not None
+    assert task_id in changed[-1].tasks
+
+    undo, redo = _action(window, "撤销"), _action(window, "重做")
+    changed.clear()
+    undo.trigger()  # Ctrl+Z
+    assert not audit_latest()  # withdrawn, and kept as history:
+    with db.raw() as conn:
+        kept = conn.execute(
+            "SELECT withdrawn FROM progress WHERE task_id = ? AND source_file = ?",
+            (task_id, path.name),
+        ).fetchall()
+    assert kept == [(1,)]
+    assert batches(db)[0].undone_at is not None
+    assert changed and task_id in changed[-1].tasks  # the table refreshes from this
+    again = preview_merge(db, [path], on=ON)  # the ledger follows: mergeable again
+    assert again.files[0].duplicate_of is None and again.counts()["applied"] == 1
+
+    changed.clear()
+    redo.trigger()
+    assert audit_latest()[0].status.value == "已完成"
+    assert batches(db)[0].undone_at is None
+    assert preview_merge(db, [path], on=ON).files[0].duplicate_of == batches(db)[0].id
+    assert changed and task_id in changed[-1].tasks
+    assert not window.shown_messages
+
+
+def _drop(window, paths: list[Path]) -> bool:  # type: ignore[no-untyped-def]
+    from gxdesk.ui.qt import QtCore, QtGui
+
+    mime = QtCore.QMimeData()
+    mime.setUrls([QtCore.QUrl.fromLocalFile(str(p)) for p in paths])
+    args = (
+        QtCore.Qt.DropAction.CopyAction,
+        mime,
+        QtCore.Qt.MouseButton.LeftButton,
+        QtCore.Qt.KeyboardModifier.NoModifier,
+    )
+    enter = QtGui.QDragEnterEvent(QtCore.QPoint(200, 200), *args)
+    window.dragEnterEvent(enter)
+    if enter.isAccepted():
+        window.dropEvent(QtGui.QDropEvent(QtCore.QPointF(200, 200), *args))
+    return enter.isAccepted()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_dropped_workbooks_go_to_merge_or_to_filling(window, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    out.mkdir()
+    files = sorted(f.path for f in export_units(window.context.db, out, on=ON))[:3]
+    merged: list[list[Path]] = []
+    filled: list[Path] = []
+    monkeypatch.setattr(window.exchange, "preview", merged.append)
+    monkeypatch.setattr(window.exchange.unit_fill, "open", filled.append)
+
+    assert _drop(window, files)  # several returned workbooks: the lead office merges them
+    assert merged == [files]
+
+    answers = iter([False, True])  # the clerk picks 合并进台账, then 打开填报
+    monkeypatch.setattr(type(window), "_wants_to_fill", lambda self, path: next(answers))
+    assert _drop(window, files[:1]) and merged[-1] == files[:1]
+    assert _drop(window, files[:1]) and filled == files[:1]
+
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.4")
+    assert not _drop(window, [notes, files[0]])  # one unreadable kind refuses the drop
+    assert len(merged) == 2 and len(filled) == 1

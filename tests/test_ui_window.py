@@ -356,3 +356,12 @@ def test_the_window_shows_before_anything_that_writes_is_wired(qtbot, db_path):
     texts = [a.text() for a in win.menu_file.actions()]
     assert texts[0] == "打开数据库…" and texts[-1] == "退出" and texts.count("退出") == 1
     win.context.db.close()
+
+
+def test_detail_keeps_a_recurring_deadline_within_the_plan_year(window):
+    from gxdesk.ui.detail import describe_deadline
+
+    window.context.on = dt.date(2026, 11, 26)
+    assert "2014年12月31日" in describe_deadline(window.context, "每季度")
+    window.context.on = dt.date(2014, 5, 6)
+    assert "2014年6月30日" in describe_deadline(window.context, "每季度")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -54,3 +55,48 @@ def expand(first: dt.date, last: dt.date | None = None) -> list[dt.date]:
     if last < first:
         raise ValueError(f"日期范围颠倒：{first.isoformat()}..{last.isoformat()}")
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+@dataclass(frozen=True)
+class EnteredYear:
+    """What the clerk entered for one year: its days and a note (e.g. the notice's number)."""
+
+    year: int
+    days: tuple[DayOverride, ...] = ()
+    note: str = ""
+
+
+def entered_year(session: Session, year: int) -> EnteredYear | None:
+    """The schedule entered for ``year`` (days in date order), or None if it was never entered."""
+    record = session.get(CalendarYear, year)
+    if record is None:
+        return None
+    rows = session.execute(
+        select(CalendarDay.day, CalendarDay.is_workday, CalendarDay.note)
+        .where(CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31))
+        .order_by(CalendarDay.day)
+    ).all()
+    days = tuple(DayOverride(day, bool(work), note or "") for day, work, note in rows)
+    return EnteredYear(year, days, record.note or "")
+
+
+def replace_year(session: Session, year: int, entry: EnteredYear | None) -> EnteredYear | None:
+    """Make ``year``'s schedule ``entry`` (None: not entered at all); returns the one it replaced.
+
+    The returned value, passed back, restores the year exactly as it was — the
+    window's undo. Checks are :func:`enter_year`'s (``ValueError`` with a
+    message for the clerk).
+    """
+    if entry is not None and entry.year != year:
+        raise ValueError(f"录入的是 {entry.year} 年的安排，不是 {year} 年的")
+    previous = entered_year(session, year)
+    if entry is None:
+        session.execute(
+            delete(CalendarDay).where(
+                CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31)
+            )
+        )
+        session.execute(delete(CalendarYear).where(CalendarYear.year == year))
+    else:
+        enter_year(session, year, entry.days, entry.note)
+    return previous

@@ -13,7 +13,9 @@ For the Excel exchange (issue 4), ``install(window, context)`` gets:
   replaced when the clerk opens another file: read it each time, do not keep it);
 - ``context.plan_id`` — the id of the plan on screen, or None for an empty file
   (``context.plan`` is its :class:`gxdesk.core.views.PlanInfo`);
-- ``context.calendar`` — the working-day calendar of the open database;
+- ``context.calendar`` — the working-day calendar of the open database
+  (re-read by ``notify`` for a ``RELOAD`` or plan change, e.g. after the clerk
+  entered a year in 设置 → 工作日历…);
 - ``context.on`` — the evaluation date ("today", settable by the clerk);
 - ``context.preferences`` — :class:`gxdesk.ui.settings.Preferences`
   (``yellow_workdays``, ``default_unit``, ``data_folder``);
@@ -42,16 +44,16 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from gxdesk.ui.jobs import Job, JobControl, JobRunner
 from gxdesk.ui.qt import QtCore, QtGui, Signal
-from gxdesk.ui.settings import Preferences
 
 if TYPE_CHECKING:
     from gxdesk.core.views import PlanInfo
     from gxdesk.core.workdays import WorkdayCalendar
     from gxdesk.store.changes import Change
     from gxdesk.store.database import Database
+    from gxdesk.ui.jobs import Job, JobControl, JobRunner
     from gxdesk.ui.main_window import MainWindow
+    from gxdesk.ui.settings import Preferences
 
 
 class AppContext(QtCore.QObject):
@@ -74,9 +76,22 @@ class AppContext(QtCore.QObject):
         self._calendar: WorkdayCalendar | None = None  # read with the plan, by reload_plan()
         self.on = on
         self.preferences = preferences
-        self.jobs = jobs or JobRunner()
+        self._jobs = jobs  # made on first use: nothing runs off the GUI thread before show
         self.undo_stack = QtGui.QUndoStack(self)
         self.window: MainWindow | None = None
+
+    @property
+    def jobs(self) -> JobRunner:
+        """Runs work off the GUI thread (:mod:`gxdesk.ui.jobs`); one per window."""
+        if self._jobs is None:
+            from gxdesk.ui.jobs import JobRunner
+
+            self._jobs = JobRunner()
+        return self._jobs
+
+    @jobs.setter
+    def jobs(self, runner: JobRunner) -> None:
+        self._jobs = runner
 
     @property
     def plan_id(self) -> int | None:
@@ -104,7 +119,14 @@ class AppContext(QtCore.QObject):
         self._calendar = queries.load_calendar(self.db)
 
     def notify(self, change: Change) -> None:
-        """Tell every view that data changed (call once, after the transaction committed)."""
+        """Tell every view that data changed (call once, after the transaction committed).
+
+        For a change of the plan or of everything (another file, the working-day
+        calendar, "today"), the plan and the calendar are re-read first, so that
+        every view's slot sees the new ones whatever the order of the slots.
+        """
+        if change.reload or change.plan:
+            self.reload_plan()
         self.changed.emit(change)
 
     def run_job(

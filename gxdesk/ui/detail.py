@@ -23,7 +23,7 @@ from gxdesk.store.schema import Category, Task
 from gxdesk.ui.commands import AddReportsCommand, SymmetricCommand, push
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.history_model import AssignmentModel, ProgressHistoryModel
-from gxdesk.ui.labels import KIND_LABELS, PERIOD_LABELS, cn_date
+from gxdesk.ui.labels import KIND_LABELS, PERIOD_LABELS, cn_date, unknown_year_text
 from gxdesk.ui.qt import QtCore, QtWidgets, Signal
 from gxdesk.ui.units_dialog import UnitsDialog
 
@@ -86,10 +86,14 @@ def describe_deadline(context: AppContext, text: str) -> str:
         words = f"{words}：{spec.workdays} 个工作日"
     try:
         due = resolve_due(
-            spec, issued=plan.issued_on if plan else None, calendar=context.calendar, on=context.on
+            spec,
+            issued=plan.issued_on if plan else None,
+            calendar=context.calendar,
+            on=context.on,
+            year=plan.year if plan else None,
         )
     except CalendarUnknownError as exc:
-        return f"{words} · {exc}"
+        return f"{words} · {unknown_year_text(exc.year)}"
     if due is not None:
         return f"{words} · 截止 {cn_date(due)}"
     if spec.kind is DeadlineKind.RELATIVE:
@@ -146,6 +150,7 @@ class DetailPane(QtWidgets.QWidget):
         self.deadline_edit.editingFinished.connect(self._commit_deadline)
         self.deadline_info = QtWidgets.QLabel()
         self.deadline_info.setObjectName("deadlineInfo")
+        self.deadline_info.setWordWrap(True)
         self.confirm_deadline = QtWidgets.QPushButton("确认推断的完成时限")
         self.confirm_deadline.clicked.connect(
             lambda: self._edit(TaskEdit(deadline_inferred=False), "确认完成时限")

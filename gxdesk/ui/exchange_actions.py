@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from gxdesk.ui.main_window import MainWindow
 
 
-def install(window: MainWindow, context: AppContext) -> None:
-    """Adds the Excel exchange actions to the window's 文件 menu."""
+def install(window: MainWindow, context: AppContext) -> ExchangeActions:
+    """Adds the Excel exchange actions to the window's 文件 menu; the window keeps the result."""
     menu = window.menu_file
     menu.addSeparator()
     actions = ExchangeActions(window, context)
@@ -32,13 +32,18 @@ def install(window: MainWindow, context: AppContext) -> None:
         action = QtGui.QAction(text, window)
         action.triggered.connect(slot)
         menu.addAction(action)
-    window._exchange_actions = actions  # type: ignore[attr-defined]  # keep it alive
+    # A unit with its own gxdesk fills in the workbook it was sent (no database needed).
+    menu.addAction(actions.unit_fill.action())
+    return actions
 
 
 class ExchangeActions:
     def __init__(self, window: MainWindow, context: AppContext) -> None:
+        from gxdesk.ui.unit_fill_actions import UnitFillActions
+
         self.window = window
         self.context = context
+        self.unit_fill = UnitFillActions(window, context)
 
     def _ready(self) -> bool:
         if self.context.db is None or self.context.plan_id is None:
@@ -159,18 +164,27 @@ class ExchangeActions:
                     tasks.add(row[0])
 
         def done(result) -> None:  # type: ignore[no-untyped-def]
-            self.context.notify(Change(tasks=frozenset(tasks)))
+            from gxdesk.ui.merge_dialog import MergeBatchCommand
+
             if result.batch_id is None:
                 self.window.status_message("没有需要写入的新进展")
-            else:
-                self.window.status_message(
-                    f"已合并第 {result.batch_id} 批：{result.applied} 条进展，"
-                    f"来自 {result.files} 个文件（合并前已备份）"
-                )
+                return
+            text = f"合并第 {result.batch_id} 批（{result.applied} 条进展）"
+            self.context.undo_stack.push(
+                MergeBatchCommand(self.context, result.batch_id, frozenset(tasks), text)
+            )  # already written: pushing does not write again; Ctrl+Z withdraws the batch
+            self.context.notify(Change(tasks=frozenset(tasks)))
+            self.window.status_message(
+                f"已合并第 {result.batch_id} 批：{result.applied} 条进展，"
+                f"来自 {result.files} 个文件（合并前已备份，可撤销）"
+            )
 
-        self.context.run_job(
-            "写入进展", lambda _c: apply_merge(db, plan, take_conflicts=taken), done, self._failed
-        )
+        def work(control):  # type: ignore[no-untyped-def]
+            # control.check raises once the clerk pressed 取消: inside the transaction,
+            # so a cancelled merge writes nothing
+            return apply_merge(db, plan, take_conflicts=taken, check=control.check)
+
+        self.context.run_job("写入进展", work, done, self._failed)
 
 
 def _current_lead(db, plan: MergePlan, on) -> dict[int, tuple[str, ...]]:  # type: ignore[no-untyped-def]

@@ -46,3 +46,39 @@ def cn_period(period: str) -> str:
         return f"{int(year)}年{int(month)}月"
     except ValueError:
         return period
+
+
+CALENDAR_MENU = "设置 → 工作日历…"
+WEEKDAYS = "一二三四五六日"
+
+
+def cn_weekday(day: dt.date) -> str:
+    """周一 … 周日."""
+    return f"周{WEEKDAYS[day.weekday()]}"
+
+
+def unknown_year_text(year: int) -> str:
+    """Why a due date is missing when ``year``'s holidays are unknown, and where to fix it."""
+    return (
+        f"{year}年的放假调休安排未知，无法计算截止日期："
+        f"请在“{CALENDAR_MENU}”中录入国务院办公厅公布的{year}年放假调休安排"
+    )
+
+
+def unknown_calendar_year(note: str) -> int | None:
+    """The year of a store's "year unknown" note (:class:`CalendarUnknownError`), else None.
+
+    Compared with the core's own message for that year, so the two cannot drift apart.
+    """
+    if not note[:4].isdigit():
+        return None
+    from gxdesk.core.workdays import CalendarUnknownError
+
+    year = int(note[:4])
+    return year if note == str(CalendarUnknownError(year)) else None
+
+
+def due_note_text(note: str) -> str:
+    """A row's ``due_note`` as the window says it (pointing at the menu that fixes it)."""
+    year = unknown_calendar_year(note) if note else None
+    return unknown_year_text(year) if year is not None else note

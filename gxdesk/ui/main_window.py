@@ -28,18 +28,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
-from gxdesk.store.changes import RELOAD, Change
 from gxdesk.ui.category_tree import CategoryTree
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.filter_bar import FilterBar
-from gxdesk.ui.labels import cn_date
+from gxdesk.ui.labels import CALENDAR_MENU, cn_date, unknown_calendar_year
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
 from gxdesk.ui.task_model import Column, TaskFilter, TaskRoles, TaskTableModel
 
 if TYPE_CHECKING:
+    from gxdesk.core.views import TaskRow
+    from gxdesk.store.changes import Change
+    from gxdesk.ui.calendar_dialog import CalendarDialog
     from gxdesk.ui.category_actions import CategoryActions
     from gxdesk.ui.detail import DetailPane
+    from gxdesk.ui.exchange_actions import ExchangeActions
     from gxdesk.ui.file_actions import FileActions
 
 APP_TITLE = "政务公开工作台账"
@@ -85,8 +88,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.detail: DetailPane | None = None  # built by finish()
         self.category_actions: CategoryActions | None = None
         self.file_actions: FileActions | None = None
+        self.exchange: ExchangeActions | None = None  # set by finish()
+        self.calendar_notice: QtWidgets.QLabel | None = None  # built when a year is unknown
+        self.calendar_dialog: CalendarDialog | None = None
+        self.unknown_years: list[int] = []  # years whose holidays the plan needs but nobody gave
         centre = QtWidgets.QWidget()
-        column = QtWidgets.QVBoxLayout(centre)
+        self._column = column = QtWidgets.QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.filter_bar)
         column.addWidget(self.table, 1)
@@ -175,7 +182,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.splitter.replaceWidget(2, self.detail).deleteLater()
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
-        exchange_actions.install(self, self.context)
+        self.exchange = exchange_actions.install(self, self.context)
         self.menu_file.addSeparator()
         self.menu_file.addAction("退出", self.close).setShortcut(
             QtGui.QKeySequence.StandardKey.Quit
@@ -205,10 +212,13 @@ class MainWindow(QtWidgets.QMainWindow):
         view.addSeparator()
         view.addAction("清除筛选", self.filter_bar.reset)
         self.menu_settings.addAction("首选项…", self._preferences)
+        self.calendar_action = self.menu_settings.addAction("工作日历…", self.open_calendar)
 
     # --- loading and refreshing --------------------------------------------------------
     def load(self) -> None:
         """Step 2: read the plan and its tasks (plain sqlite3) and show them."""
+        from gxdesk.store.changes import RELOAD
+
         self.context.reload_plan()
         self._on_changed(RELOAD)
         self.loaded.emit()
@@ -216,9 +226,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_changed(self, change: Change) -> None:
         from gxdesk.store import queries
 
-        ctx = self.context
-        if change.reload or change.plan:
-            ctx.reload_plan()
+        ctx = self.context  # notify() has re-read the plan and calendar for this change
         if change.lists_reload:
             self.filter_bar.load_units()
         self.filter_bar.forget_unit_tasks()
@@ -245,10 +253,58 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tree.select_category(category)
         self.tree.blockSignals(False)
         self.model.set_rows(rows, self._workdays_left)
+        self._show_calendar_notice(rows)
         self._apply_filter()
         if current is not None:
             self.select_task(current)
         self.today_label.setText(f"今天：{cn_date(ctx.on)}")
+
+    def _show_calendar_notice(self, rows: list[TaskRow]) -> None:
+        """Say above the table which tasks lack a due date for want of a year's holidays."""
+        years: dict[str, int | None] = {}
+        count = 0
+        for row in rows:
+            if row.due is None and row.due_note:
+                note = row.due_note
+                if note not in years:
+                    years[note] = unknown_calendar_year(note)
+                count += years[note] is not None
+        self.unknown_years = sorted({y for y in years.values() if y is not None})
+        if not self.unknown_years:
+            if self.calendar_notice is not None:
+                self.calendar_notice.hide()
+            return
+        if self.calendar_notice is None:
+            self.calendar_notice = notice = QtWidgets.QLabel()
+            notice.setObjectName("calendarNotice")
+            notice.setWordWrap(True)
+            notice.setTextFormat(Qt.TextFormat.RichText)
+            notice.setStyleSheet(
+                "#calendarNotice { background: #fff4e0; border: 1px solid #f2a600;"
+                " border-radius: 3px; padding: 4px 6px; }"
+            )
+            notice.linkActivated.connect(lambda _link: self.open_calendar())
+            self._column.insertWidget(1, notice)
+        names = "、".join(f"{y}年" for y in self.unknown_years)
+        self.calendar_notice.setText(
+            f"<b>{count} 项任务没有截止日期</b>：{names}的放假调休安排未知，"
+            f"无法按工作日计算。请在“<a href='calendar'>{CALENDAR_MENU}</a>”中录入"
+            "国务院办公厅公布的安排，截止日期和提示灯随即重新计算。"
+        )
+        self.calendar_notice.show()
+
+    def open_calendar(self, year: int | None = None) -> CalendarDialog:
+        """设置 → 工作日历…: opened on the first unknown year the plan needs, if any."""
+        from gxdesk.ui.calendar_dialog import CalendarDialog
+
+        if year is None and self.unknown_years:
+            year = self.unknown_years[0]
+        dialog = CalendarDialog(self.context, self, year)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: setattr(self, "calendar_dialog", None))
+        self.calendar_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _workdays_left(self, due: dt.date) -> int | None:
         try:
@@ -299,6 +355,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().showMessage(text, 10000)
 
     def set_today(self, day: dt.date) -> None:
+        from gxdesk.store.changes import RELOAD
+
         self.context.on = day
         self.context.notify(RELOAD)
 
@@ -311,6 +369,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _preferences(self) -> None:
         from gxdesk.store import queries
+        from gxdesk.store.changes import RELOAD
         from gxdesk.ui.dialogs import PreferencesDialog
         from gxdesk.ui.settings import save_preferences
 
@@ -323,27 +382,59 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # --- drag and drop ----------------------------------------------------------------
     @staticmethod
-    def _dropped_plan(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> Path | None:
+    def _dropped_files(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> list[Path]:
+        """The dropped local files if every one is a plan or workbook gxdesk reads."""
         from gxdesk.ui.plan_import import is_plan_file
 
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         files = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-        return files[0] if len(files) == 1 and is_plan_file(files[0]) else None
+        return files if files and all(is_plan_file(f) for f in files) else []
 
     def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
-        if self.file_actions is not None and self._dropped_plan(event) is not None:
+        if self.file_actions is not None and self._dropped_files(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QtGui.QDropEvent) -> None:
-        path = self._dropped_plan(event)
-        if path is None:
+        """A plan is imported; units' workbooks are merged, or opened to fill in.
+
+        The same workbook means different work to the lead office (merge it) and
+        to a unit (fill it in), so for a single workbook the clerk says which.
+        """
+        from gxdesk.exchange.unit_copy import is_unit_workbook
+
+        files = self._dropped_files(event)
+        if not files:
             event.ignore()
             return
         event.acceptProposedAction()
-        assert self.file_actions is not None  # dragEnterEvent accepts only once it is there
-        self.file_actions.start_import(path)
+        # dragEnterEvent accepts only once finish() has built these
+        assert self.file_actions is not None and self.exchange is not None
+        workbooks = [f for f in files if is_unit_workbook(f)]
+        if not workbooks:
+            if len(files) > 1:
+                self.status_message("一次只能导入一份工作要点")
+                return
+            self.file_actions.start_import(files[0])
+            return
+        if len(workbooks) < len(files):
+            self.status_message("拖入的文件中混有工作要点和进展表，请分开拖入")
+            return
+        if len(workbooks) == 1 and self._wants_to_fill(workbooks[0]):
+            self.exchange.unit_fill.open(workbooks[0])
+        else:
+            self.exchange.preview(workbooks)
+
+    def _wants_to_fill(self, path: Path) -> bool:
+        box = QtWidgets.QMessageBox(self)
+        box.setWindowTitle("进展表")
+        box.setText(f"“{path.name}”是一份单位进展表。")
+        merge = box.addButton("合并进台账（牵头单位）", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        fill = box.addButton("打开填报（责任单位）", QtWidgets.QMessageBox.ButtonRole.ActionRole)
+        box.setDefaultButton(merge)
+        box.exec()
+        return box.clickedButton() is fill
 
     # --- window state ---------------------------------------------------------------
     def _restore_state(self, state: WindowState) -> None:
