@@ -17,6 +17,8 @@ import sys
 def cmd_export_units(args: argparse.Namespace) -> int:
     from gxdesk.cli import CliError, _open
     from gxdesk.exchange_jobs import export_units
+    from gxdesk.store.exports import unreachable_tasks
+    from gxdesk.store.queries import current_plan
 
     db = _open(args)
     try:
@@ -24,11 +26,15 @@ def cmd_export_units(args: argparse.Namespace) -> int:
             files = export_units(db, args.dir, unit_names=args.unit)
         except LookupError as exc:
             raise CliError(str(exc)) from None
+        plan = current_plan(db)
+        missed = unreachable_tasks(db, plan.id) if plan and not args.unit else []
     finally:
         db.close()
     for f in files:
         print(f"{f.unit}\t{f.rows} 项任务\t{f.path}")
     print(f"已导出 {len(files)} 个单位的进展表到 {args.dir}")
+    for name, units in missed:
+        print(f"提示：“{name}”没有单位可以填报（{units}：单位组还没有成员）", file=sys.stderr)
     return 0
 
 
@@ -56,6 +62,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
             c = f.counts()
             if f.error:
                 print(f"{f.file_name}\t拒收：{f.error}")
+                continue
+            if f.duplicate_of is not None:
+                print(f"{f.file_name}\t{f.unit}\t已于第 {f.duplicate_of} 批合并过，本次不再写入")
                 continue
             print(
                 f"{f.file_name}\t{f.unit or '单位待确认'}\t新进展 {c['applied']}，无变化 {c['unchanged']}，"

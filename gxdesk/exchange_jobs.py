@@ -64,7 +64,9 @@ def export_units(
     on = on or dt.date.today()
     folder = Path(folder)
     if not folder.is_dir():
-        raise BadFileError(f"目录不存在：{folder}")
+        if not folder.parent.is_dir():
+            raise BadFileError(f"目录不存在：{folder.parent}")
+        folder.mkdir()
     plan = _plan(db, plan_id)
     if unit_names:
         units = [queries.unit_by_name(db, n) for n in unit_names]

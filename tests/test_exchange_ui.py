@@ -71,13 +71,19 @@ def window(qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     from gxdesk.ui.qt import QtWidgets
 
     monkeypatch.setenv("GXDESK_HOME", str(tmp_path / "home"))
+    shown: list[tuple[str, str]] = []  # (title, text) of boxes that would have been shown
     for kind in ("warning", "information", "critical", "question"):
-        monkeypatch.setattr(QtWidgets.QMessageBox, kind, lambda *a, **k: None)
+        monkeypatch.setattr(
+            QtWidgets.QMessageBox,
+            kind,
+            lambda _parent, title, text, *a, **k: shown.append((title, text)),
+        )
     _app, win = build_window(seed_copy(tmp_path), ON, remember=False)
     qtbot.addWidget(win)
     win.show()
     win.load()
     win.finish()  # wires the actions that write (the window does this on its second turn)
+    win.shown_messages = shown
     yield win
     win.context.jobs.wait()
     win.context.db.close()
@@ -96,6 +102,9 @@ def test_menu_actions_export_and_merge_through_the_window(window, qtbot, tmp_pat
     actions.run_export_units(folder)
     window.context.jobs.wait()
     qtbot.waitUntil(lambda: len(list(folder.glob("*.xlsx"))) > 10, timeout=10000)
+    qtbot.waitUntil(lambda: bool(window.shown_messages), timeout=10000)
+    title, text = window.shown_messages[0]  # the seed's 具有行政处罚权… group has no members yet
+    assert title == "有任务没有单位填报" and "行政处罚信息公开" in text
     path = next(folder.glob("*市审计局*.xlsx"))
     wb = open_for_edit(path)
     ws = wb.worksheets[0]

@@ -540,3 +540,19 @@ def test_threaded_reading_keeps_order_and_results(setup) -> None:  # type: ignor
     assert [w.file_name for w in one] == [w.file_name for w in many] == [p.name for p in paths]
     assert [getattr(w, "sha256", None) for w in one] == [getattr(w, "sha256", None) for w in many]
     assert many[3].error  # the broken one, in its place
+
+
+def test_cli_export_creates_the_folder_and_names_tasks_nobody_receives(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import ROOT
+    from test_cli import gx
+
+    db = tmp_path / "d.sqlite"
+    shutil.copyfile(ROOT / "data" / "seed.sqlite", db)
+    r = gx("--db", str(db), "export-units", str(tmp_path / "新文件夹"))
+    assert r.returncode == 0, r.stderr
+    assert len(list((tmp_path / "新文件夹").glob("*.xlsx"))) == 17
+    assert "行政处罚信息公开" in r.stderr and "没有成员" in r.stderr
+    r = gx("--db", str(db), "export-units", str(tmp_path / "无" / "此" / "目录"))
+    assert r.returncode == 2 and "目录不存在" in r.stderr

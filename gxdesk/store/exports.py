@@ -112,6 +112,20 @@ def reporting_units(db: Database, plan_id: int) -> list[queries.UnitRow]:
     return [u for u in queries.units(db) if u.id in ids and not u.is_group]
 
 
+def unreachable_tasks(db: Database, plan_id: int) -> list[tuple[str, str]]:
+    """(task, 责任单位) of tasks no unit's workbook will carry: no unit assigned, or
+    only groups that have no members yet (e.g. 具有行政处罚权的行政机关和组织)."""
+    with db.raw() as conn:
+        return conn.execute(
+            "SELECT t.name, t.units_text FROM task t WHERE t.plan_id = ? AND NOT EXISTS ("
+            " SELECT 1 FROM assignment a JOIN unit u ON u.id = a.unit_id"
+            " WHERE a.task_id = t.id AND (NOT u.is_group OR EXISTS ("
+            "  SELECT 1 FROM group_member g WHERE g.group_id = u.id)))"
+            " ORDER BY t.seq, t.id",
+            (plan_id,),
+        ).fetchall()
+
+
 def _deadline_cell(text: str, due: dt.date | None) -> str:
     if due is None:
         return text or "—"

@@ -65,11 +65,12 @@ class ExchangeActions:
 
     def run_export_units(self, folder: Path) -> None:
         from gxdesk.exchange_jobs import export_units
+        from gxdesk.store.exports import unreachable_tasks
 
         db, on, plan_id = self.context.db, self.context.on, self.context.plan_id
 
         def work(control):  # type: ignore[no-untyped-def]
-            return export_units(
+            files = export_units(
                 db,
                 folder,
                 on=on,
@@ -77,9 +78,19 @@ class ExchangeActions:
                 step=control.progress,
                 cancelled=lambda: control.cancelled,
             )
+            return files, unreachable_tasks(db, plan_id)
 
-        def done(files) -> None:  # type: ignore[no-untyped-def]
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            files, missed = result
             self.window.status_message(f"已导出 {len(files)} 个单位的进展表到 {folder}")
+            if missed:
+                lines = "\n".join(f"· {name}（{units}）" for name, units in missed)
+                QtWidgets.QMessageBox.information(
+                    self.window,
+                    "有任务没有单位填报",
+                    f"以下任务的责任单位组还没有成员，没有写进任何单位的进展表：\n{lines}\n\n"
+                    "可在“编辑 → 单位与分组…”中指定成员后再导出。",
+                )
 
         self.context.run_job("导出各单位进展表", work, done, self._failed)
 
