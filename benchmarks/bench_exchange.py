@@ -32,7 +32,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from gxdesk.core.model import Cell, Light, RawPlan, RawRow, Status  # noqa: E402
 from gxdesk.core.plan import build_plan  # noqa: E402
-from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitSheet  # noqa: E402
+from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitReport, UnitSheet  # noqa: E402
 from gxdesk.exchange.unit_workbook import write_unit_workbook  # noqa: E402
 from gxdesk.exchange_jobs import export_units, preview_merge  # noqa: E402
 from gxdesk.store.database import open_database  # noqa: E402
@@ -151,12 +151,14 @@ def sheet_rows(n: int) -> tuple[SheetRow, ...]:
             deadline="年内\n（2014-12-31）",
             role="牵头",
             light=(Light.RED, Light.YELLOW, Light.GREEN)[i % 3],
-            status=Status.IN_PROGRESS if i % 2 else None,
-            percent=50 if i % 2 else None,
-            text="已在门户网站公开部门预算" if i % 2 else "",
-            done_on=dt.date(2014, 9, 30) if i % 4 == 1 else None,
-            contact="张三",
-            phone="03711234567",
+            report=UnitReport(
+                status=Status.IN_PROGRESS if i % 2 else None,
+                percent=50 if i % 2 else None,
+                text="已在门户网站公开部门预算" if i % 2 else "",
+                done_on=dt.date(2014, 9, 30) if i % 4 == 1 else None,
+                contact="张三",
+                phone="03711234567",
+            ),
         )
         for i in range(n)
     )
@@ -199,17 +201,18 @@ def write_xlsxwriter(rows: tuple[SheetRow, ...], path: Path) -> None:
         for c, v in enumerate((r.category, r.name, r.requirement, r.deadline, r.role), 1):
             ws.write_string(i, c, v, lead)
         ws.write_string(i, 6, r.light.label, lights[i % 3])
-        ws.write_string(i, 7, r.status.value if r.status else "", unit)
-        if r.percent is None:
+        u = r.report
+        ws.write_string(i, 7, u.status.value if u.status else "", unit)
+        if u.percent is None:
             ws.write_blank(i, 8, None, pct)
         else:
-            ws.write_number(i, 8, r.percent / 100, pct)
-        ws.write_string(i, 9, r.text, unit)
-        if r.done_on:
-            ws.write_datetime(i, 10, dt.datetime.combine(r.done_on, dt.time()), date)
+            ws.write_number(i, 8, u.percent / 100, pct)
+        ws.write_string(i, 9, u.text, unit)
+        if u.done_on:
+            ws.write_datetime(i, 10, dt.datetime.combine(u.done_on, dt.time()), date)
         else:
             ws.write_blank(i, 10, None, date)
-        for c, v in ((11, r.evidence), (12, r.problems), (13, r.contact), (14, r.phone)):
+        for c, v in ((11, u.evidence), (12, u.problems), (13, u.contact), (14, u.phone)):
             ws.write_string(i, c, v, unit)
         ws.write_string(i, 15, f"T{r.task_id}", lead)
     last = len(rows) + 2

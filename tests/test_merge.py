@@ -22,6 +22,7 @@ from exchange_helpers import (
 )
 
 from gxdesk.core.model import Status
+from gxdesk.core.workbook_data import UnitReport
 from gxdesk.exchange_jobs import export_units, preview_merge
 from gxdesk.store import queries
 from gxdesk.store.merge import Outcome, apply_merge, batches, undo_batch
@@ -249,7 +250,10 @@ def test_newer_report_since_export_is_a_conflict(setup) -> None:  # type: ignore
             s,
             [
                 ReportInput(
-                    a_id, unit_id, Status.DONE, reported_at=dt.datetime.now() + dt.timedelta(1)
+                    a_id,
+                    unit_id,
+                    UnitReport(Status.DONE),
+                    reported_at=dt.datetime.now() + dt.timedelta(1),
                 )
             ],
         )
@@ -478,7 +482,9 @@ def test_apply_refuses_a_stale_preview_and_writes_nothing(setup, tmp_path: Path)
 
     def add_report() -> None:
         with db.transaction() as s:
-            add_reports(s, [ReportInput(a_id, unit_id, Status.IN_PROGRESS, text="手工")])
+            add_reports(
+                s, [ReportInput(a_id, unit_id, UnitReport(Status.IN_PROGRESS, text="手工"))]
+            )
 
     assert "进展已被录入" in stale(finance, add_report)
 

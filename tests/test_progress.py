@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 
 from gxdesk.core.model import Light, Status
+from gxdesk.core.workbook_data import UnitReport
 from gxdesk.store import queries
 from gxdesk.store.database import Database, open_database
 from gxdesk.store.progress import ReportInput, add_reports, restore_reports, withdraw_reports
@@ -38,7 +39,12 @@ def test_a_lead_units_report_changes_status_light_and_latest(db: Database) -> No
     when = dt.datetime(2014, 10, 8, 10, 0)
     with db.transaction() as s:
         add_reports(
-            s, [ReportInput(a.id, a.unit_id, Status.IN_PROGRESS, 60, "已公告", reported_at=when)]
+            s,
+            [
+                ReportInput(
+                    a.id, a.unit_id, UnitReport(Status.IN_PROGRESS, 60, "已公告"), reported_at=when
+                )
+            ],
         )
     task = task_named(db, task.name)
     assert task.status is Status.IN_PROGRESS and task.light is Light.RED
@@ -46,8 +52,9 @@ def test_a_lead_units_report_changes_status_light_and_latest(db: Database) -> No
     with db.transaction() as s:
         ids = add_reports(
             s,
-            [ReportInput(a.id, a.unit_id, Status.DONE, 100, "整改情况已公开",
-                         done_on=dt.date(2014, 10, 8), reported_at=when + dt.timedelta(hours=1))],
+            [ReportInput(a.id, a.unit_id,
+                         UnitReport(Status.DONE, 100, "整改情况已公开", done_on=dt.date(2014, 10, 8)),
+                         reported_at=when + dt.timedelta(hours=1))],
         )  # fmt: skip
     task = task_named(db, task.name)
     assert task.status is Status.DONE and task.light is Light.GREEN
@@ -70,10 +77,10 @@ def test_a_group_task_is_done_only_when_every_member_says_so(db: Database) -> No
     members = next(u for u in queries.units(db) if u.id == group.unit_id).members
     assert len(members) > 5
     with db.transaction() as s:
-        add_reports(s, [ReportInput(group.id, m, Status.DONE) for m in members[:-1]])
+        add_reports(s, [ReportInput(group.id, m, UnitReport(Status.DONE)) for m in members[:-1]])
     assert task_named(db, task.name).status is Status.IN_PROGRESS
     with db.transaction() as s:
-        add_reports(s, [ReportInput(group.id, members[-1], Status.DONE)])
+        add_reports(s, [ReportInput(group.id, members[-1], UnitReport(Status.DONE))])
     assert task_named(db, task.name).status is Status.DONE
     latest = queries.latest_progress(db, [task.id])[task.id]
     assert sorted(p.unit_id for p in latest) == sorted(members)
@@ -82,5 +89,5 @@ def test_a_group_task_is_done_only_when_every_member_says_so(db: Database) -> No
 def test_a_report_for_an_unknown_assignment_changes_nothing(db: Database) -> None:
     before = db.path.read_bytes()
     with pytest.raises(ValueError), db.transaction() as s:
-        add_reports(s, [ReportInput(999_999, 1, Status.DONE)])
+        add_reports(s, [ReportInput(999_999, 1, UnitReport(Status.DONE))])
     assert db.path.read_bytes() == before

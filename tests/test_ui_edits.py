@@ -7,6 +7,7 @@ from ui_helpers import seed_copy
 
 from gxdesk.core.model import Role, Status, UnitRef
 from gxdesk.core.units import parse_units
+from gxdesk.core.workbook_data import UnitReport
 from gxdesk.store.changes import EditError, TaskEdit, UnitsEdit
 from gxdesk.store.database import open_database
 from gxdesk.store.edits import (
@@ -61,7 +62,7 @@ def test_units_edit_keeps_reported_units_and_reverts(db):
     with db.transaction() as s:
         task = s.query(Task).filter_by(name="预算和决算公开").one()
         a = s.query(Assignment).filter_by(task_id=task.id).one()
-        add_reports(s, [ReportInput(a.id, a.unit_id, Status.IN_PROGRESS, text="在办")])
+        add_reports(s, [ReportInput(a.id, a.unit_id, UnitReport(Status.IN_PROGRESS, text="在办"))])
         change = set_task_units(
             s,
             task.id,

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 
 from gxdesk.core.model import Status
 from gxdesk.core.values import Unreadable
+from gxdesk.core.workbook_data import UnitReport
 from gxdesk.exchange.unit_copy import (
     UnitCopyError,
-    UnitValues,
     backup_path,
     is_unit_workbook,
     read_unit_copy,
@@ -78,7 +78,7 @@ def _custom_properties(path: Path) -> dict[str, object]:
 
 
 TYPED = {
-    0: UnitValues(
+    0: UnitReport(
         status=Status.DONE,
         percent=100,
         text="=SUM(A1:A3) 已全部公开",
@@ -88,7 +88,7 @@ TYPED = {
         contact="@张三",
         phone="07551234567",
     ),
-    1: UnitValues(
+    1: UnitReport(
         status=Status.IN_PROGRESS,
         percent=50,
         text="正在推进\n第二行：_x0041_ 照原样",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 from exchange_helpers import ON, make_db, sheet_xml
 from openpyxl import load_workbook
 
+from gxdesk.core.model import Status
+from gxdesk.core.values import Unreadable
+from gxdesk.core.workbook_data import UnitReport, unit_hash
 from gxdesk.exchange.workbook_reader import read_returned_workbook
 from gxdesk.exchange_jobs import export_plan, export_units
 
@@ -121,3 +125,27 @@ def test_export_plan_ledger(exported, tmp_path: Path) -> None:  # type: ignore[n
     ws = load_workbook(out)["台账"]
     assert ws["A2"].value == "序号"
     assert ws.max_row >= 2 + 34
+
+
+def test_the_prefill_hash_is_the_one_files_already_sent_out_carry() -> None:
+    # Literals from before UnitReport: a changed hash makes every file out there look edited.
+    report = UnitReport(
+        Status.IN_PROGRESS, 50, "已公开\n第二行", dt.date(2014, 9, 30), "附件", "", "张三", "123"
+    )
+    assert report.as_text() == (
+        "推进中", "50", "已公开\n第二行", "2014-09-30", "附件", "", "张三", "123"
+    )  # fmt: skip
+    assert unit_hash(report.as_text()) == "0c448176530d1c0d"
+    assert UnitReport().is_empty() and not report.is_empty()
+    assert unit_hash(UnitReport().as_text()) == "184d32edf3a6c4f9"
+    assert report.cells() == (
+        "推进中", 0.5, "已公开\n第二行", dt.date(2014, 9, 30), "附件", None, "张三", "123"
+    )  # fmt: skip
+
+
+def test_an_unreadable_value_is_written_as_typed_and_has_no_hash() -> None:
+    report = UnitReport(percent=Unreadable("一半", "无法识别"), text="写了")
+    assert not report.is_readable() and not report.is_empty()
+    assert report.cells()[:3] == (None, "一半", "写了")
+    with pytest.raises(ValueError):
+        report.as_text()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from gxdesk.core.model import DeadlineKind, Light, Role, Status
+from gxdesk.core.workbook_data import UnitReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,19 @@ class ProgressView:
     reported_at: dt.datetime
     source: str
     source_file: str
+
+    def unit_report(self) -> UnitReport:
+        """The unit's eight columns of this report, to pre-fill or compare with a returned row."""
+        return UnitReport(
+            self.status,
+            self.percent,
+            self.text,
+            self.done_on,
+            self.evidence,
+            self.problems,
+            self.contact,
+            self.phone,
+        )
 
 
 @dataclass(frozen=True, slots=True)

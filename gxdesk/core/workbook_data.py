@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gxdesk.core.model import Light, Status
+from gxdesk.core.values import Unreadable
 
 FORMAT = "gxdesk-unit-workbook"
 FORMAT_VERSION = 1
@@ -95,6 +96,87 @@ def unit_hash(values: Iterable[str]) -> str:
     return _digest(values)
 
 
+# --- the unit's report ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReport:
+    """What a unit reports on a task: its eight columns, in :data:`UNIT_COLUMNS` order.
+
+    One shape for the latest report pre-filled into an export, a returned row as
+    the merge reads it, a report being written and a unit's own copy being filled
+    in, so all of them compare and hash alike. ``status``, ``percent`` and
+    ``done_on`` hold an :class:`Unreadable` only in a unit's own copy: what the
+    clerk typed in Excel and the readers cannot read, shown and written back as
+    the text it was. The merge and the database never hold one.
+    """
+
+    status: Status | Unreadable | None = None
+    percent: int | Unreadable | None = None
+    text: str = ""
+    done_on: dt.date | Unreadable | None = None
+    evidence: str = ""
+    problems: str = ""
+    contact: str = ""
+    phone: str = ""
+
+    def is_readable(self) -> bool:
+        """Whether no cell holds an :class:`Unreadable` (only then is there text to hash)."""
+        return not (
+            type(self.status) is Unreadable
+            or type(self.percent) is Unreadable
+            or type(self.done_on) is Unreadable
+        )
+
+    def as_text(self) -> tuple[str, ...]:
+        """The columns as comparable text: what the pre-fill hash is taken of.
+
+        The exported files carry this hash; a change here makes every workbook
+        already sent out look edited.
+        """
+        if not self.is_readable():
+            raise ValueError("an unreadable value has no text to compare")
+        status, percent, done_on = self.status, self.percent, self.done_on
+        return (
+            status.value if status else "",  # type: ignore[union-attr]
+            "" if percent is None else str(percent),
+            self.text,
+            done_on.isoformat() if done_on else "",  # type: ignore[union-attr]
+            self.evidence,
+            self.problems,
+            self.contact,
+            self.phone,
+        )
+
+    def is_empty(self) -> bool:
+        """Nothing filled in (an untouched row of a task never reported on)."""
+        return self.is_readable() and not any(self.as_text())
+
+    def cells(self) -> tuple[object, ...]:
+        """The eight cells as the workbook is written (50% → 0.5; unreadable → its text)."""
+        status, percent, done_on = self.status, self.percent, self.done_on
+        if type(status) is Unreadable:
+            status = status.raw
+        elif status is not None:
+            status = status.value
+        if type(percent) is Unreadable:
+            percent = percent.raw
+        elif percent is not None:
+            percent = percent / 100
+        if type(done_on) is Unreadable:
+            done_on = done_on.raw
+        return (
+            status,
+            percent,
+            self.text or None,
+            done_on,
+            self.evidence or None,
+            self.problems or None,
+            self.contact or None,
+            self.phone or None,
+        )
+
+
 # --- out --------------------------------------------------------------------------
 
 
@@ -113,52 +195,10 @@ class SheetRow:
     deadline: str
     role: str
     light: Light
-    status: Status | None = None
-    percent: int | None = None
-    text: str = ""
-    done_on: dt.date | None = None
-    evidence: str = ""
-    problems: str = ""
-    contact: str = ""
-    phone: str = ""
+    report: UnitReport = UnitReport()
 
     def lead_values(self) -> tuple[str, ...]:
         return (self.seq, self.category, self.name, self.requirement, self.deadline, self.role)
-
-    def unit_values(self) -> tuple[str, ...]:
-        return unit_values_text(
-            self.status,
-            self.percent,
-            self.text,
-            self.done_on,
-            self.evidence,
-            self.problems,
-            self.contact,
-            self.phone,
-        )
-
-
-def unit_values_text(
-    status: Status | None,
-    percent: int | None,
-    text: str,
-    done_on: dt.date | None,
-    evidence: str,
-    problems: str,
-    contact: str,
-    phone: str,
-) -> tuple[str, ...]:
-    """The unit's columns as comparable text (for the pre-fill hash)."""
-    return (
-        status.value if status else "",
-        "" if percent is None else str(percent),
-        text,
-        done_on.isoformat() if done_on else "",
-        evidence,
-        problems,
-        contact,
-        phone,
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,10 +35,10 @@ from gxdesk.core.workbook_data import (
     ExportMeta,
     ReturnedRow,
     RowKey,
+    UnitReport,
     header_key,
     lead_hash,
     unit_hash,
-    unit_values_text,
 )
 
 UNIT_FIELDS = tuple(f for f, _ in UNIT_COLUMNS)
@@ -49,61 +49,6 @@ _DEFAULT_LEAD_OFFICE = "政府办公室（政务公开办）"
 
 class UnitCopyError(Exception):
     """The file cannot be opened or saved as a unit's copy; the message is for the clerk."""
-
-
-@dataclass(frozen=True, slots=True)
-class UnitValues:
-    """The unit's eight columns of one row.
-
-    ``status``, ``percent`` and ``done_on`` hold an :class:`Unreadable` when the
-    file held something the merge could not read (typed in Excel); it is shown
-    to the clerk and, if left, written back as the text it was.
-    """
-
-    status: Status | Unreadable | None = None
-    percent: int | Unreadable | None = None
-    text: str = ""
-    done_on: dt.date | Unreadable | None = None
-    evidence: str = ""
-    problems: str = ""
-    contact: str = ""
-    phone: str = ""
-
-    def get(self, name: str) -> object:
-        return getattr(self, name)
-
-    def cells(self) -> tuple[object, ...]:
-        """The eight cells as the exporter writes them (50% → 0.5; unreadable → its text)."""
-
-        def raw(value: object) -> object:
-            return value.raw if isinstance(value, Unreadable) else value
-
-        percent = self.percent
-        return (
-            self.status.value if isinstance(self.status, Status) else raw(self.status),
-            percent / 100 if isinstance(percent, int) else raw(percent),
-            self.text or None,
-            raw(self.done_on),
-            self.evidence or None,
-            self.problems or None,
-            self.contact or None,
-            self.phone or None,
-        )
-
-    def as_text(self) -> tuple[str, ...] | None:
-        """As the merge compares them (:func:`unit_values_text`); None if one is unreadable."""
-        if any(isinstance(v, Unreadable) for v in (self.status, self.percent, self.done_on)):
-            return None
-        return unit_values_text(
-            self.status,  # type: ignore[arg-type]
-            self.percent,  # type: ignore[arg-type]
-            self.text,
-            self.done_on,  # type: ignore[arg-type]
-            self.evidence,
-            self.problems,
-            self.contact,
-            self.phone,
-        )
 
 
 def read_unit_value(name: str, value: object, *, year: int) -> object:
@@ -121,8 +66,8 @@ def read_unit_value(name: str, value: object, *, year: int) -> object:
     raise KeyError(name)
 
 
-def values_from_cells(cells: Mapping[str, object], *, year: int) -> UnitValues:
-    return UnitValues(**{f: read_unit_value(f, cells.get(f), year=year) for f in UNIT_FIELDS})
+def values_from_cells(cells: Mapping[str, object], *, year: int) -> UnitReport:
+    return UnitReport(**{f: read_unit_value(f, cells.get(f), year=year) for f in UNIT_FIELDS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +82,7 @@ class CopyRow:
     deadline: str
     role: str
     light: Light | None
-    values: UnitValues
+    values: UnitReport
     sheet_row: int
 
     def lead_values(self) -> tuple[str, ...]:
@@ -171,7 +116,7 @@ class UnitCopy:
         return self.meta.plan_year
 
 
-def row_problems(row: CopyRow, values: UnitValues) -> list[str]:
+def row_problems(row: CopyRow, values: UnitReport) -> list[str]:
     """What the lead office's merge would refuse in this row, in Chinese, by column.
 
     The same decisions as ``gxdesk.store.merge`` takes from the file alone:
@@ -182,11 +127,11 @@ def row_problems(row: CopyRow, values: UnitValues) -> list[str]:
     if row.lead_edited:
         out.append("灰色栏目被改动，牵头单位将不采用该行")
     for name in ("status", "percent", "done_on"):
-        value = values.get(name)
+        value = getattr(values, name)
         if isinstance(value, Unreadable):
             out.append(f"{UNIT_HEADERS[name]}：{value.reason}")
-    text = values.as_text()
-    if text is not None and values.status is None:
+    if values.status is None and values.is_readable():
+        text = values.as_text()
         unchanged = bool(row.key.unit_hash) and unit_hash(text).startswith(row.key.unit_hash)
         if not unchanged and any(text):
             out.append("填写了进展但未选择进展状态")
@@ -404,7 +349,7 @@ def backup_path(path: str | os.PathLike[str]) -> Path:
 def rewrite_unit_workbook(
     copy: UnitCopy,
     dest: str | os.PathLike[str],
-    values: Sequence[UnitValues] | None = None,
+    values: Sequence[UnitReport] | None = None,
     *,
     keep_backup: bool = True,
 ) -> Path:
@@ -418,7 +363,7 @@ def rewrite_unit_workbook(
 
     values = list(values) if values is not None else [r.values for r in copy.rows]
     if len(values) != len(copy.rows):
-        raise ValueError("values must give one UnitValues per row")
+        raise ValueError("values must give one UnitReport per row")
     rows = []
     for row, v in zip(copy.rows, values, strict=True):
         rows.append(
@@ -434,10 +379,7 @@ def rewrite_unit_workbook(
                 deadline=row.deadline,
                 role=row.role,
                 light=row.light or Light.GREEN,
-                # only the row heights read these: the cells come from unit_cells
-                text=v.text,
-                evidence=v.evidence,
-                problems=v.problems,
+                report=v,
             )
         )
     sheet = UnitSheet(
@@ -451,9 +393,7 @@ def rewrite_unit_workbook(
     try:
         if keep_backup and dest.exists():
             shutil.copy2(dest, backup_path(dest))
-        return write_unit_workbook(
-            sheet, dest, keys=copy.keys, unit_cells=[v.cells() for v in values]
-        )
+        return write_unit_workbook(sheet, dest, keys=copy.keys)
     except PermissionError as exc:
         raise UnitCopyError(
             f"无法写入 {dest.name}：文件可能正在 Excel 或 WPS 中打开，请关闭后再保存"

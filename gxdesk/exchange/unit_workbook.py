@@ -92,9 +92,9 @@ def _row_height(row: SheetRow) -> float:
         _lines(row.requirement, WIDTHS["requirement"]),
         _lines(row.deadline, WIDTHS["deadline"]),
         _lines(row.role, WIDTHS["role"]),
-        _lines(row.text, WIDTHS["text"]),
-        _lines(row.evidence, WIDTHS["evidence"]),
-        _lines(row.problems, WIDTHS["problems"]),
+        _lines(row.report.text, WIDTHS["text"]),
+        _lines(row.report.evidence, WIDTHS["evidence"]),
+        _lines(row.report.problems, WIDTHS["problems"]),
         2,
     )
     return min(lines * LINE_POINTS + 4, 409)
@@ -216,20 +216,6 @@ class _Styles:
         return cell
 
 
-def unit_cell_values(row: SheetRow) -> tuple[object, ...]:
-    """The unit's eight cells of ``row`` as written (a percent as a fraction, 50% → 0.5)."""
-    return (
-        row.status.value if row.status else None,
-        None if row.percent is None else row.percent / 100,
-        row.text or None,
-        row.done_on,
-        row.evidence or None,
-        row.problems or None,
-        row.contact or None,
-        row.phone or None,
-    )
-
-
 def _unit_cells(st: _Styles, values: tuple[object, ...]) -> list[WriteOnlyCell]:
     styles = (
         st.unit_center,
@@ -264,9 +250,7 @@ def _create_sheet(wb: Workbook, title: str):  # type: ignore[no-untyped-def]
     return ws
 
 
-def _write_data_sheet(
-    wb: Workbook, sheet: UnitSheet, unit_cells: Sequence[tuple[object, ...]] | None = None
-) -> None:
+def _write_data_sheet(wb: Workbook, sheet: UnitSheet) -> None:
     ws = _create_sheet(wb, DATA_SHEET)
     st = _Styles(ws)
     meta = sheet.meta
@@ -363,7 +347,7 @@ def _write_data_sheet(
                 cell(row.deadline, center),
                 cell(row.role, center),
                 cell(row.light.label, light[row.light]),
-                *_unit_cells(st, unit_cells[n] if unit_cells else unit_cell_values(row)),
+                *_unit_cells(st, row.report.cells()),
                 cell(task_key(row.task_id), st.key),
             ]
         )
@@ -455,7 +439,7 @@ def _row_keys(sheet: UnitSheet) -> Iterable[tuple[int, int, int, int, str, str]]
             r.task_version,
             r.assignment_version,
             lead_hash(r.lead_values()),
-            unit_hash(r.unit_values()),
+            unit_hash(r.report.as_text()),
         )
 
 
@@ -506,15 +490,13 @@ def write_unit_workbook(
     path: str | os.PathLike[str],
     *,
     keys: Sequence[RowKey] | None = None,
-    unit_cells: Sequence[tuple[object, ...]] | None = None,
 ) -> Path:
     """Write ``sheet`` to ``path`` (via a temporary file in the same folder).
 
     A unit's own gxdesk writing its filled-in copy back (:mod:`.unit_copy`)
     passes the ``keys`` the file came with, so the lead office's merge still
-    compares against what went out, and ``unit_cells``: the unit's eight cells
-    of each row as written (a value the readers could not read stays the text
-    the clerk typed).
+    compares against what went out; a value of its rows the readers could not
+    read is written as the text the clerk typed (:meth:`UnitReport.cells`).
     """
     path = Path(path)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
@@ -536,9 +518,7 @@ def write_unit_workbook(
             )
             for k in keys
         ]
-    if unit_cells is not None and len(unit_cells) != len(sheet.rows):
-        raise ValueError("unit_cells must give one tuple per row")
-    _write_data_sheet(wb, sheet, unit_cells)
+    _write_data_sheet(wb, sheet)
     _write_guide(wb, sheet)
     _write_meta_sheet(wb, sheet, row_keys)
     _write_properties(wb, sheet, row_keys)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from gxdesk.core.model import Role, Status
-from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitSheet
+from gxdesk.core.model import Role
+from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitReport, UnitSheet
 from gxdesk.store import queries
 from gxdesk.store.database import Database
 from gxdesk.store.schema import ExportRecord
@@ -203,14 +203,7 @@ def build_unit_sheet(
                 deadline=_deadline_cell(t.deadline_text, t.due),
                 role=_role_cell(a),
                 light=t.light,
-                status=Status(p.status) if p else None,
-                percent=p.percent if p else None,
-                text=p.text if p else "",
-                done_on=p.done_on if p else None,
-                evidence=p.evidence if p else "",
-                problems=p.problems if p else "",
-                contact=p.contact if p else unit.contact,
-                phone=p.phone if p else unit.phone,
+                report=p.unit_report() if p else UnitReport(contact=unit.contact, phone=unit.phone),
             )
         )
     now = now or dt.datetime.now().replace(microsecond=0)

@@ -24,16 +24,15 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from gxdesk.core.model import Status
 from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
 from gxdesk.core.workbook_data import (
     LEAD_COLUMNS,
     UNIT_FIELDS,
     ReturnedRow,
     ReturnedWorkbook,
+    UnitReport,
     lead_hash,
     unit_hash,
-    unit_values_text,
 )
 from gxdesk.store import queries
 from gxdesk.store.database import Database, backup_database
@@ -80,35 +79,6 @@ _LEAD_HEADERS = [h for _, h in LEAD_COLUMNS]
 
 
 @dataclass(frozen=True, slots=True)
-class ReportValues:
-    """The unit's columns of one row, read."""
-
-    status: Status | None
-    percent: int | None
-    text: str
-    done_on: dt.date | None
-    evidence: str
-    problems: str
-    contact: str
-    phone: str
-
-    def as_text(self) -> tuple[str, ...]:
-        return unit_values_text(
-            self.status,
-            self.percent,
-            self.text,
-            self.done_on,
-            self.evidence,
-            self.problems,
-            self.contact,
-            self.phone,
-        )
-
-    def is_empty(self) -> bool:
-        return not any(self.as_text())
-
-
-@dataclass(frozen=True, slots=True)
 class RowPlan:
     """What would happen to one row of a returned file."""
 
@@ -118,7 +88,7 @@ class RowPlan:
     reason: str
     seq: str = ""
     name: str = ""
-    values: ReportValues | None = None
+    values: UnitReport | None = None
     report: ReportInput | None = (
         None  # for applied rows and conflicts (if the clerk picks the file)
     )
@@ -248,7 +218,7 @@ class _ValueReader:
         except TypeError:  # unhashable: never from a reader, but cheap to allow
             return read(value)
 
-    def read(self, row: ReturnedRow) -> tuple[ReportValues | None, list[str]]:
+    def read(self, row: ReturnedRow) -> tuple[UnitReport | None, list[str]]:
         v = row.values
         status = self._cached(self._status, v[_STATUS], read_status)
         percent = self._cached(self._percent, v[_PERCENT], read_percent)
@@ -262,7 +232,7 @@ class _ValueReader:
             return None, problems
         text, evidence, problems_text, contact, phone = (read_text(v[i]) for i in _TEXTS)
         return (
-            ReportValues(
+            UnitReport(
                 status,  # type: ignore[arg-type]
                 percent,  # type: ignore[arg-type]
                 text,
@@ -276,7 +246,7 @@ class _ValueReader:
         )
 
 
-def read_values(row: ReturnedRow, year: int) -> tuple[ReportValues | None, list[str]]:
+def read_values(row: ReturnedRow, year: int) -> tuple[UnitReport | None, list[str]]:
     """The unit's columns of ``row`` read, or the reasons (with cell addresses) why not."""
     return _ValueReader(year).read(row)
 
@@ -302,13 +272,10 @@ class _Hashes:
         return found
 
 
-def _same_as(values: ReportValues, latest: LatestReport | None) -> bool:
+def _same_as(values: UnitReport, latest: LatestReport | None) -> bool:
     if latest is None:
         return values.is_empty()
-    p = latest.view
-    return values == ReportValues(
-        p.status, p.percent, p.text, p.done_on, p.evidence, p.problems, p.contact, p.phone
-    )
+    return values == latest.view.unit_report()
 
 
 def report_fingerprints(
@@ -580,14 +547,7 @@ def _plan_row(
     report = ReportInput(
         assignment_id=a.assignment_id,
         unit_id=unit_id,
-        status=values.status,
-        percent=values.percent,
-        text=values.text,
-        done_on=values.done_on,
-        evidence=values.evidence,
-        problems=values.problems,
-        contact=values.contact,
-        phone=values.phone,
+        report=values,
         period=period,
         source="workbook",
         source_file=w.file_name,
@@ -700,14 +660,7 @@ def _plan_unidentified(
         report = ReportInput(
             assignment_id=a.assignment_id,
             unit_id=unit.id,
-            status=values.status,
-            percent=values.percent,
-            text=values.text,
-            done_on=values.done_on,
-            evidence=values.evidence,
-            problems=values.problems,
-            contact=values.contact,
-            phone=values.phone,
+            report=values,
             source="workbook",
             source_file=w.file_name,
             source_sha256=w.sha256,

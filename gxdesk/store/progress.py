@@ -16,24 +16,21 @@ from sqlalchemy.orm import Session
 
 from gxdesk.core.model import Status
 from gxdesk.core.status import derive_status
+from gxdesk.core.workbook_data import UnitReport
 from gxdesk.store.plans import sql_datetime
 from gxdesk.store.schema import Progress
 
 
 @dataclass(frozen=True)
 class ReportInput:
-    """One report as a unit gives it (from the window or a returned workbook)."""
+    """One report as a unit gives it (from the window or a returned workbook).
+
+    ``report`` must have a status: a report without one says nothing about the task.
+    """
 
     assignment_id: int
     unit_id: int
-    status: Status
-    percent: int | None = None
-    text: str = ""
-    done_on: dt.date | None = None
-    evidence: str = ""
-    problems: str = ""
-    contact: str = ""
-    phone: str = ""
+    report: UnitReport
     period: str = ""
     reported_at: dt.datetime | None = None
     source: str = "manual"
@@ -82,12 +79,15 @@ def add_reports(
         if r.assignment_id not in info:
             raise ValueError(f"没有这项任务分工（{r.assignment_id}）")
         task_id, version = info[r.assignment_id]
+        v = r.report
+        if not v.is_readable():
+            raise ValueError("进展中有无法识别的进度、状态或日期，不能保存")
         rows.append(
             (
                 first + i, r.assignment_id, task_id, r.unit_id,
-                r.period or (r.reported_at or now).strftime("%Y-%m"), Status(r.status).value,
-                r.percent, r.text, r.done_on.isoformat() if r.done_on else None, r.evidence,
-                r.problems, r.contact, r.phone,
+                r.period or (r.reported_at or now).strftime("%Y-%m"), Status(v.status).value,
+                v.percent, v.text, v.done_on.isoformat() if v.done_on else None, v.evidence,
+                v.problems, v.contact, v.phone,
                 sql_datetime(r.reported_at) if r.reported_at else stamp, r.source,
                 r.source_file, r.source_sha256, r.export_id, batch_id,
                 r.assignment_version or version,

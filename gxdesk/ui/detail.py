@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from gxdesk.core.deadlines import parse_deadline, resolve_due
 from gxdesk.core.model import DeadlineKind, Status, UnitRef
 from gxdesk.core.views import AssignmentView
+from gxdesk.core.workbook_data import UnitReport
 from gxdesk.core.workdays import CalendarUnknownError
 from gxdesk.store import queries
 from gxdesk.store.changes import Change, EditError, TaskEdit, UnitsEdit
@@ -398,16 +399,18 @@ class DetailPane(QtWidgets.QWidget):
         report = ReportInput(
             assignment_id=key[0],
             unit_id=key[1],
-            status=status,
-            percent=None if percent < 0 else percent,
-            text=text,
-            done_on=self.report_done.date().toPython()
-            if self.report_done_set.isChecked()
-            else None,
-            evidence=self.report_evidence.text().strip(),
-            problems=self.report_problems.text().strip(),
-            contact=self.report_contact.text().strip(),
-            phone=self.report_phone.text().strip(),
+            report=UnitReport(
+                status=status,
+                percent=None if percent < 0 else percent,
+                text=text,
+                done_on=self.report_done.date().toPython()
+                if self.report_done_set.isChecked()
+                else None,
+                evidence=self.report_evidence.text().strip(),
+                problems=self.report_problems.text().strip(),
+                contact=self.report_contact.text().strip(),
+                phone=self.report_phone.text().strip(),
+            ),
             period=self.report_period.text() if len(self.report_period.text()) == 7 else "",
             reported_at=dt.datetime.now().replace(microsecond=0),
         )

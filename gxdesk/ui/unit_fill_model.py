@@ -15,8 +15,8 @@ from enum import IntEnum
 
 from gxdesk.core.model import Light, Status
 from gxdesk.core.values import Unreadable
-from gxdesk.core.workbook_data import LEAD_COLUMNS, LIGHT_COLUMN, UNIT_COLUMNS
-from gxdesk.exchange.unit_copy import UnitCopy, UnitValues, read_unit_value, row_problems
+from gxdesk.core.workbook_data import LEAD_COLUMNS, LIGHT_COLUMN, UNIT_COLUMNS, UnitReport
+from gxdesk.exchange.unit_copy import UnitCopy, read_unit_value, row_problems
 from gxdesk.ui.qt import Qt, QtCore, QtGui
 
 CHECK_COLUMN = ("check", "提示")
@@ -82,12 +82,12 @@ class UnitFillModel(QtCore.QAbstractTableModel):
     def __init__(self, copy: UnitCopy, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.copy = copy
-        self._values: list[UnitValues] = [r.values for r in copy.rows]
+        self._values: list[UnitReport] = [r.values for r in copy.rows]
         self._problems = [row_problems(r, v) for r, v in zip(copy.rows, self._values, strict=True)]
         self.undo_stack = QtGui.QUndoStack(self)
 
     # --- what the dialog asks -------------------------------------------------------
-    def values(self) -> list[UnitValues]:
+    def values(self) -> list[UnitReport]:
         return list(self._values)
 
     def problem_count(self) -> int:
@@ -161,7 +161,7 @@ class UnitFillModel(QtCore.QAbstractTableModel):
         if role == UnitFillRoles.TASK_ID:
             return row.key.task_id
         if field in UNIT_FIELDS:
-            return self._unit_data(values.get(field), field, role)
+            return self._unit_data(getattr(values, field), field, role)
         if field == "check":
             return self._check_data(problems, role)
         if field == "light":
@@ -237,7 +237,7 @@ class UnitFillModel(QtCore.QAbstractTableModel):
         if isinstance(value, QtCore.QDate):
             value = value.toPython() if value.isValid() else None
         new = read_unit_value(field, value, year=self.copy.year)
-        old = self._values[index.row()].get(field)
+        old = getattr(self._values[index.row()], field)
         if new == old:
             return True
         self.undo_stack.push(_SetValue(self, index.row(), field, old, new))
