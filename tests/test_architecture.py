@@ -72,3 +72,11 @@ def test_core_store_exchange_and_cli_work_with_qt_blocked() -> None:
         )
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[-1].startswith("ok")
+
+
+def test_only_the_ui_package_imports_qt() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if (PACKAGE / "ui") in path.parents:
+            continue
+        for module in imported_modules(path):
+            assert not module.startswith(("PySide6", "shiboken6")), (path, module)
