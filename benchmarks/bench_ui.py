@@ -38,7 +38,7 @@ import time; t0 = time.perf_counter()
 from PySide6 import QtWidgets
 app = QtWidgets.QApplication([])
 w = QtWidgets.QMainWindow(); w.resize(1400, 860); w.show(); app.processEvents()
-print(time.perf_counter() - t0)
+print(time.perf_counter() - t0, time.time())
 """
 
 # Not a target: the same layout built with the fewest possible lines of PySide —
@@ -90,13 +90,13 @@ import time, datetime; t0 = time.perf_counter()
 from gxdesk.ui.app import build_window
 app, w = build_window({db!r}, datetime.date(2014, 9, 30), remember=False)
 w.show(); app.processEvents()
-t1 = time.perf_counter() - t0
+t1 = time.perf_counter() - t0; shown_at = time.time()
 w.load(); app.processEvents()
 assert w.model.rowCount() == 34
 t2 = time.perf_counter() - t0
 import sys; assert "sqlalchemy" not in sys.modules
 w.finish(); app.processEvents()
-print(t1, t2, time.perf_counter() - t0)
+print(t1, t2, time.perf_counter() - t0, shown_at)
 """
 
 
@@ -105,6 +105,7 @@ def _process(code: str, pycache: str, runs: int = 5) -> list[list[float]]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = []
     for i in range(runs + 1):
+        launched = time.time()
         res = subprocess.run(
             [sys.executable, "-c", code],
             cwd=ROOT,
@@ -114,7 +115,10 @@ def _process(code: str, pycache: str, runs: int = 5) -> list[list[float]]:
             check=True,
         )
         if i:  # the first run only compiles the bytecode
-            out.append([float(x) for x in res.stdout.split()])
+            values = [float(x) for x in res.stdout.split()]
+            # The last value is the wall clock when the window was shown: from the
+            # launch of the process, interpreter start-up included.
+            out.append([*values[:-1], values[-1] - launched] if len(values) > 1 else values)
     return out
 
 
@@ -180,7 +184,8 @@ def main() -> None:
         shutil.copyfile(ROOT / "data" / "seed.sqlite", db)
         os.environ["GXDESK_HOME"] = tmp
         pycache = str(Path(tmp) / "pycache")
-        bare = statistics.median(r[0] for r in _process(BARE, pycache))
+        bare_runs = _process(BARE, pycache)
+        bare = statistics.median(r[0] for r in bare_runs)
         font = str(ROOT / "resources" / "fonts" / "wqy-microhei.ttc")
         same = statistics.median(r[0] for r in _process(SAME_LAYOUT.format(font=font), pycache))
         ours = _process(OURS.format(db=str(db)), pycache)
@@ -191,6 +196,14 @@ def main() -> None:
             f"({same / bare:.2f}× bare; ours is {visible / same:.2f}× this)"
         )
         _line("seed data on screen", statistics.median(r[1] for r in ours), bare, 3.0)
+        # The issue's figure for a bare window (~0.12 s) is from the launch of the
+        # process: measured that way too, interpreter start-up counts for both.
+        _line(
+            "main window visible, from launch",
+            statistics.median(r[3] for r in ours),
+            statistics.median(r[1] for r in bare_runs),
+            1.5,
+        )
         ready = statistics.median(r[2] for r in ours)
         print(
             f"{'all commands wired (no target)':<34} {ready * 1000:8.1f} ms   ({ready / bare:.2f}×)"
