@@ -76,13 +76,26 @@ def task_key(task_id: int) -> str:
     return f"T{task_id}"
 
 
+_TASK_KEY = re.compile(r"\s*[Tt]\s*(\d{1,12})\s*")
+
+
 def parse_task_key(text: object) -> int | None:
-    m = re.fullmatch(r"\s*[Tt]\s*(\d{1,12})\s*", str(text or ""))
+    """``T123`` (spaces, a lower-case ``t`` or full-width digits allowed) → 123.
+
+    The key exactly as exported (``T`` and ASCII digits) is read without the
+    regular expression: every returned row has one.
+    """
+    if type(text) is str and text[:1] == "T" and 1 < len(text) <= 13:
+        digits = text[1:]
+        if digits.isascii() and digits.isdigit():
+            return int(digits)
+    m = _TASK_KEY.fullmatch(str(text or ""))
     return int(m.group(1)) if m else None
 
 
 def _digest(values: Iterable[str]) -> str:
-    joined = "\x1f".join(["".join(v.split()) for v in values])
+    # empty cells are common (and need no splitting)
+    joined = "\x1f".join(["".join(v.split()) if v else v for v in values])
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
 
 

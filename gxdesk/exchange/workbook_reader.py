@@ -71,6 +71,12 @@ def column_letter(index: int) -> str:
 
 
 def _int(value: object) -> int | None:
+    """A whole number from a cell or property text; None for anything else.
+
+    A float comes first: the reader gives every number cell as one.
+    """
+    if type(value) is float:
+        return int(value) if value.is_integer() else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -118,8 +124,8 @@ def _meta_from_sheet(grid: list[list[object]]) -> tuple[ExportMeta | None, dict[
             continue
         if len(row) < 6:
             continue
-        nums = [_int(v) for v in row[:4]]
-        if any(n is None for n in nums):
+        nums = [_int(row[0]), _int(row[1]), _int(row[2]), _int(row[3])]
+        if None in nums:
             continue
         keys[nums[0]] = RowKey(*nums, str(row[4]), str(row[5]))  # type: ignore[arg-type]
     return _meta_from_pairs(pairs), keys
@@ -282,8 +288,8 @@ def _rows(grid: list[list[object]], header_row: int, fields: dict[str, int]) -> 
                 r + 1,
                 read_text(key_value),
                 parse_task_key(key_value),
-                tuple(read_text(row[c]) if c is not None else "" for c in lead_cols),
-                tuple(row[c] if c is not None else None for c in unit_cols),
+                tuple([read_text(row[c]) if c is not None else "" for c in lead_cols]),
+                tuple([row[c] if c is not None else None for c in unit_cols]),
                 letters,
             )
         )

@@ -190,7 +190,9 @@ def refused_file(path: str | Path, reason: str) -> FilePlan:
 
 
 _STATUS, _PERCENT, _DONE_ON = (UNIT_FIELDS.index(f) for f in ("status", "percent", "done_on"))
-_TEXTS = tuple(UNIT_FIELDS.index(f) for f in ("text", "evidence", "problems", "contact", "phone"))
+_TEXT, _EVIDENCE, _PROBLEMS, _CONTACT, _PHONE = (
+    UNIT_FIELDS.index(f) for f in ("text", "evidence", "problems", "contact", "phone")
+)
 
 
 class _ValueReader:
@@ -230,17 +232,16 @@ class _ValueReader:
                 if isinstance(found, Unreadable)
             ]
             return None, problems
-        text, evidence, problems_text, contact, phone = (read_text(v[i]) for i in _TEXTS)
         return (
             UnitReport(
                 status,  # type: ignore[arg-type]
                 percent,  # type: ignore[arg-type]
-                text,
+                read_text(v[_TEXT]),
                 done_on,  # type: ignore[arg-type]
-                evidence,
-                problems_text,
-                contact,
-                phone,
+                read_text(v[_EVIDENCE]),
+                read_text(v[_PROBLEMS]),
+                read_text(v[_CONTACT]),
+                read_text(v[_PHONE]),
             ),
             [],
         )
@@ -272,9 +273,11 @@ class _Hashes:
         return found
 
 
-def _same_as(values: UnitReport, latest: LatestReport | None) -> bool:
+def _same_as(values: UnitReport, text: tuple[str, ...], latest: LatestReport | None) -> bool:
+    """Whether ``values`` (read, so readable; ``text`` is its as_text()) says what
+    the unit's latest report says — or nothing, when there is none yet."""
     if latest is None:
-        return values.is_empty()
+        return not any(text)
     return values == latest.view.unit_report()
 
 
@@ -529,7 +532,8 @@ def _plan_row(
     values, problems = reader.read(r)
     if values is None:
         return RowPlan(r.row, r.task_id, Outcome.INVALID, "；".join(problems), seq, name)
-    if key.unit_hash and ctx.hashes.unit(values.as_text()).startswith(key.unit_hash):
+    text = values.as_text()
+    if key.unit_hash and ctx.hashes.unit(text).startswith(key.unit_hash):
         return RowPlan(r.row, r.task_id, Outcome.UNCHANGED, "未修改", seq, name, values)
     a = mine.get(r.task_id)
     if a is None or a.assignment_id != key.assignment_id:
@@ -537,7 +541,7 @@ def _plan_row(
             r.row, r.task_id, Outcome.REJECTED, "该任务已不再分配给本单位", seq, name, values
         )
     current = latest.get((a.assignment_id, unit_id))
-    if _same_as(values, current):
+    if _same_as(values, text, current):
         return RowPlan(r.row, r.task_id, Outcome.UNCHANGED, "与库中最新进展相同", seq, name, values)
     if values.status is None:
         where = r.where(_STATUS)
@@ -651,7 +655,7 @@ def _plan_unidentified(
             continue
         a = mine[task]
         current = latest.get((a.assignment_id, unit.id))
-        if _same_as(values, current):
+        if _same_as(values, values.as_text(), current):
             fp.rows.append(RowPlan(r.row, task, Outcome.UNCHANGED, "与库中最新进展相同", seq, name))
             continue
         if values.status is None:

@@ -85,7 +85,7 @@ def add_reports(
         rows.append(
             (
                 first + i, r.assignment_id, task_id, r.unit_id,
-                r.period or (r.reported_at or now).strftime("%Y-%m"), Status(v.status).value,
+                r.period or (r.reported_at or now).strftime("%Y-%m"), _status_value(v.status),
                 v.percent, v.text, v.done_on.isoformat() if v.done_on else None, v.evidence,
                 v.problems, v.contact, v.phone,
                 sql_datetime(r.reported_at) if r.reported_at else stamp, r.source,
@@ -96,6 +96,17 @@ def add_reports(
     conn.exec_driver_sql(_INSERT_PROGRESS, rows)
     refresh_status(session, {task_id for task_id, _ in info.values()})
     return [row[0] for row in rows]
+
+
+_STATUS_BY_VALUE = {s.value: s for s in Status}
+
+
+def _status_value(status: object) -> str:
+    """The stored text of a status; a Status member is not looked up again (20,000
+    rows of a merge made ``Status(x)`` a noticeable share of the write)."""
+    if type(status) is Status:
+        return status.value
+    return Status(status).value
 
 
 def _set_withdrawn(session: Session, progress_ids: Iterable[int], withdrawn: bool) -> set[int]:
@@ -145,8 +156,9 @@ def refresh_status(session: Session, task_ids: Iterable[int]) -> None:
             ).all()
         )
         latest: dict[int, list[Status]] = defaultdict(list)
-        for task_id, status in conn.exec_driver_sql(_LATEST_SQL.format(marks=marks)):
-            latest[task_id].append(Status(status))
+        # fetchall and a dict: a merge brings one row per unit and task (20,000)
+        for task_id, status in conn.exec_driver_sql(_LATEST_SQL.format(marks=marks)).fetchall():
+            latest[task_id].append(_STATUS_BY_VALUE.get(status) or Status(status))
         for task_id, old in current.items():
             new = derive_status(latest.get(task_id, []), expected.get(task_id, 1)).value
             if new != old:
