@@ -1,12 +1,34 @@
-"""Shared test set-up: offscreen Qt, paths to the shipped seed files."""
+"""Shared test set-up: offscreen Qt, paths to the shipped seed files, message boxes."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = ROOT.parent / "shared" / "seed" / "plan2014-table.txt"
 SEED_COPY = ROOT / "data" / "plan2014-table.txt"
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Message boxes recorded and answered "Yes" instead of shown: a modal box would
+    hang the test. Each entry is (kind, "title: text")."""
+    from PySide6 import QtWidgets
+
+    seen: list[tuple[str, str]] = []
+
+    def record(kind: str):  # type: ignore[no-untyped-def]
+        def box(_parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append((kind, f"{title}: {text}"))
+            return QtWidgets.QMessageBox.StandardButton.Yes
+
+        return box
+
+    for kind in ("warning", "information", "critical", "question"):
+        monkeypatch.setattr(QtWidgets.QMessageBox, kind, record(kind))
+    return seen

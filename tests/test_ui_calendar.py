@@ -9,7 +9,7 @@ from ui_helpers import OFFSCREEN_NOISE
 
 from gxdesk.core.workdays import DayOverride
 from gxdesk.store.calendar import EnteredYear, entered_year, entered_years, replace_year
-from gxdesk.ui.qt import QtCore, QtGui, QtWidgets
+from gxdesk.ui.qt import QtCore, QtGui
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
@@ -25,23 +25,6 @@ ON = dt.date(2027, 9, 24)
 # By hand: Sat 9-25 off; Sun 9-26 调休 (1); 9-27 … 9-30 (2–5); 10-1 … 10-7 国庆 off;
 # Fri 10-8 (6). Without the 调休 Sunday it would be Mon 10-11; with weekends only, 10-4.
 DUE = dt.date(2027, 10, 8)
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    """Message boxes recorded and answered "Yes" instead of shown."""
-    seen: list[tuple[str, str]] = []
-
-    def record(kind):
-        def box(_parent, title, text, *args, **kwargs):
-            seen.append((kind, f"{title}: {text}"))
-            return QtWidgets.QMessageBox.StandardButton.Yes
-
-        return box
-
-    for kind in ("warning", "information", "critical", "question"):
-        monkeypatch.setattr(QtWidgets.QMessageBox, kind, record(kind))
-    return seen
 
 
 @pytest.fixture

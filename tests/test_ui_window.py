@@ -17,23 +17,6 @@ pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 
 @pytest.fixture
-def messages(monkeypatch):
-    """Message boxes recorded instead of shown (a modal box would hang the test)."""
-    seen: list[tuple[str, str]] = []
-
-    def record(kind):
-        def box(_parent, title, text, *args, **kwargs):
-            seen.append((kind, f"{title}: {text}"))
-            return QtWidgets.QMessageBox.StandardButton.Yes
-
-        return box
-
-    for kind in ("warning", "information", "critical", "question"):
-        monkeypatch.setattr(QtWidgets.QMessageBox, kind, record(kind))
-    return seen
-
-
-@pytest.fixture
 def db_path(tmp_path, monkeypatch):
     monkeypatch.setenv("GXDESK_HOME", str(tmp_path / "home"))
     return seed_copy(tmp_path)
