@@ -28,6 +28,12 @@ make_venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
   fi
-  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$VENV/bin/python" -m pip install -q -e "$ROOT$1"
+  local log="$VENV/install.log"
+  # Quiet unless it fails: then the whole install log is shown.
+  if ! { "$VENV/bin/python" -m pip install -q --upgrade pip && \
+         "$VENV/bin/python" -m pip install -q -e "$ROOT$1"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Installing gxdesk failed (log above)." >&2
+    exit 1
+  fi
 }
