@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_ui.py
 
-Targets (issue 3): window visible ≤ 1.5× a bare QMainWindow; seed data on
+Targets: window visible ≤ 1.5× a bare QMainWindow; seed data on
 screen ≤ 3× the bare window; filtering 20,000 rows ≤ 3× filtering a plain list
 plus a model reset; sorting ≤ 1.5× ``sorted()`` plus a reset.
 
@@ -196,7 +196,7 @@ def main() -> None:
             f"({same / bare:.2f}× bare; ours is {visible / same:.2f}× this)"
         )
         _line("seed data on screen", statistics.median(r[1] for r in ours), bare, 3.0)
-        # The issue's figure for a bare window (~0.12 s) is from the launch of the
+        # A bare window measured from the launch of the process (~0.12 s elsewhere) is
         # process: measured that way too, interpreter start-up counts for both.
         _line(
             "main window visible, from launch",

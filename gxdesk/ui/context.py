@@ -7,7 +7,7 @@ after a data change, whoever made it calls :meth:`AppContext.notify` with a
 :class:`gxdesk.store.changes.Change`, and each view refreshes itself from the
 ``changed`` signal.
 
-For the Excel exchange (issue 4), ``install(window, context)`` gets:
+A feature module such as the Excel exchange (``install(window, context)``) gets:
 
 - ``context.db`` — the open :class:`gxdesk.store.database.Database` (it is
   replaced when the clerk opens another file: read it each time, do not keep it);
