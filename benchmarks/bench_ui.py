@@ -196,8 +196,8 @@ def main() -> None:
             f"({same / bare:.2f}× bare; ours is {visible / same:.2f}× this)"
         )
         _line("seed data on screen", statistics.median(r[1] for r in ours), bare, 3.0)
-        # A bare window measured from the launch of the process (~0.12 s elsewhere) is
-        # process: measured that way too, interpreter start-up counts for both.
+        # The same comparison from the launch of each process, so interpreter
+        # start-up counts for both (the usual way a bare window's ~0.12 s is quoted).
         _line(
             "main window visible, from launch",
             statistics.median(r[3] for r in ours),
