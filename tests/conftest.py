@@ -14,6 +14,22 @@ SEED_TEXT = ROOT.parent / "shared" / "seed" / "plan2014-table.txt"
 SEED_COPY = ROOT / "data" / "plan2014-table.txt"
 
 
+def seed_cells(column: int) -> list[str]:
+    """One column of the seed table's 34 task rows, raw, rows rebuilt by counting cells.
+
+    Deliberately simpler than the importer (no fill-down, no normalising), so the
+    phrase parsers are checked against the file itself.
+    """
+    cells: list[str] = []
+    for line in SEED_COPY.read_text(encoding="utf-8").splitlines()[1:]:
+        if line.startswith("\t"):
+            cells.append(line[1:])
+        elif line.strip():
+            cells[-1] += "\n" + line
+    assert len(cells) == 35 * 5  # header row + 34 tasks
+    return [cells[i + column] for i in range(5, len(cells), 5)]
+
+
 @pytest.fixture
 def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Message boxes recorded and answered "Yes" instead of shown: a modal box would

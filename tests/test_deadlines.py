@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from conftest import seed_cells
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gxdesk.core.deadlines import parse_deadline, resolve_due
 from gxdesk.core.model import DeadlineKind, DeadlineSpec, Period
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "plan2014-table.txt"
-SEED_COPY = ROOT / "data" / "plan2014-table.txt"
 
 FIXED = DeadlineKind.FIXED
 Y = 2014
@@ -206,22 +202,8 @@ def test_seed_phrases(phrase: str, kind: DeadlineKind, due: date | None, n: int 
     assert (spec.kind, spec.due, spec.workdays, spec.needs_review) == (kind, due, n, False)
 
 
-def _seed_cells(column: int) -> list[str]:
-    path = SEED_TEXT if SEED_TEXT.exists() else SEED_COPY
-    if not path.exists():
-        pytest.skip("seed plan text not present")
-    cells: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        if line.startswith("\t"):
-            cells.append(line[1:])
-        elif line.strip():
-            cells[-1] += "\n" + line
-    assert len(cells) == 35 * 5  # header row + 34 tasks, counted by cells
-    return [cells[i + column] for i in range(5, len(cells), 5)]
-
-
 def test_every_seed_deadline_cell_is_understood() -> None:
-    specs = [parse_deadline(cell, 2014) for cell in _seed_cells(3)]
+    specs = [parse_deadline(cell, 2014) for cell in seed_cells(3)]
     assert not [s.text for s in specs if s.needs_review]
     kinds = {s.kind for s in specs}
     assert kinds == {

@@ -195,3 +195,13 @@ def test_category_numbering_and_year() -> None:
     assert year_from_title("２０１５年政府信息公开工作要点") == 2015
     with pytest.raises(PlanYearUnknown):
         build_plan(RawPlan(title="政府信息公开工作要点", rows=()))
+
+
+def test_category_numbers_are_written_as_the_plan_reads_them() -> None:
+    from gxdesk.core.numerals import category_label, chinese_number, parse_chinese_number
+
+    for n in range(1, 100):
+        assert parse_chinese_number(chinese_number(n)) == n
+    assert [chinese_number(n) for n in (1, 10, 12, 20, 35)] == ["一", "十", "十二", "二十", "三十五"]
+    label = category_label(3, "推进财政资金信息公开")
+    assert split_category(label) == (3, "推进财政资金信息公开")

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import seed_cells
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gxdesk.core.model import Role, UnitRef, UnitSpec
 from gxdesk.core.units import is_group_name, parse_units
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "plan2014-table.txt"
-SEED_COPY = ROOT / "data" / "plan2014-table.txt"
 
 LEAD, CO_LEAD, COOP = Role.LEAD, Role.CO_LEAD, Role.COOPERATING
 RESP, IMPL = Role.RESPONSIBLE, Role.IMPLEMENTING
@@ -201,17 +196,7 @@ def test_seed_phrases(phrase: str, expected: list[tuple[str, Role, bool]]) -> No
 
 
 def test_every_seed_unit_cell_is_understood() -> None:
-    path = SEED_TEXT if SEED_TEXT.exists() else SEED_COPY
-    if not path.exists():
-        pytest.skip("seed plan text not present")
-    cells: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        if line.startswith("\t"):
-            cells.append(line[1:])
-        elif line.strip():
-            cells[-1] += "\n" + line
-    assert len(cells) == 35 * 5
-    specs = [parse_units(cells[i + 4]) for i in range(5, len(cells), 5)]
+    specs = [parse_units(cell) for cell in seed_cells(4)]
     assert not [s.text for s in specs if s.needs_review]
     filled = [s for s in specs if s.text]
     assert len(filled) == 22

@@ -1,4 +1,4 @@
-"""Chinese numerals as they appear in plans: 一 … 十二, 二十, 一百零五."""
+"""Chinese numerals as they appear in plans: 一 … 十二, 二十, 一百零五 — read and written."""
 
 from __future__ import annotations
 
@@ -37,3 +37,21 @@ def parse_chinese_number(token: str) -> int | None:
         else:
             return None
     return total + (digit or 0)
+
+
+_WRITTEN = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 25 → 二十五, as category numbers are written; Arabic from 100 on."""
+    if 0 <= n < 10:
+        return _WRITTEN[n]
+    if 10 <= n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _WRITTEN[tens]) + "十" + (_WRITTEN[ones] if ones else "")
+    return str(n)
+
+
+def category_label(seq: int, title: str) -> str:
+    """ "三、推进财政资金信息公开": how the plan numbers a category, wherever it is shown."""
+    return f"{chinese_number(seq)}、{title}"

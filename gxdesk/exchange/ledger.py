@@ -16,8 +16,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from gxdesk.core.numerals import category_label
 from gxdesk.core.views import ProgressView, TaskRow
-from gxdesk.exchange.unit_workbook import _LIGHT_FILLS, _create_sheet, _Styles
+from gxdesk.exchange.unit_workbook import LIGHT_FILLS, SheetStyles, create_sheet
 
 COLUMNS = (
     ("序号", 5),
@@ -56,8 +57,8 @@ def write_ledger(
     wb = Workbook(write_only=True)
     wb.properties.title = title
     wb.properties.creator = "gxdesk 政务公开工作台账"
-    ws = _create_sheet(wb, "台账")
-    st = _Styles(ws)
+    ws = create_sheet(wb, "台账")
+    st = SheetStyles(ws)
     thin = Side(style="thin", color="A6A6A6")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     head = st.head_lead
@@ -77,7 +78,7 @@ def write_ledger(
     ws.append([st.cell(h, head) for h, _ in COLUMNS])
     cell = st.cell
     light_style = {}
-    for light, colour in _LIGHT_FILLS.items():
+    for light, colour in LIGHT_FILLS.items():
         proto = st.cell(None, st.light[light])
         proto.fill = PatternFill("solid", fgColor=colour)
         proto.border = border
@@ -92,7 +93,7 @@ def write_ledger(
             ws.append(
                 [
                     cell(t.seq, body),
-                    cell(f"{t.category_seq}. {t.category_title}", body),
+                    cell(category_label(t.category_seq, t.category_title), body),
                     cell(t.name, body),
                     cell(t.requirement, body),
                     cell(t.deadline_text, body),

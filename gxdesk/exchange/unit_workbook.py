@@ -102,7 +102,7 @@ def _row_height(row: SheetRow) -> float:
 
 STATUS_CHOICES = tuple(s.value for s in Status)
 
-_LIGHT_FILLS = {Light.RED: "FFC7CE", Light.YELLOW: "FFEB9C", Light.GREEN: "C6EFCE"}
+LIGHT_FILLS = {Light.RED: "FFC7CE", Light.YELLOW: "FFEB9C", Light.GREEN: "C6EFCE"}
 _LIGHT_FONTS = {Light.RED: "9C0006", Light.YELLOW: "7F6000", Light.GREEN: "006100"}
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Text that looks like an OOXML escape (_x0041_) is itself escaped, as Excel does,
@@ -127,7 +127,7 @@ def workbook_file_name(year: int, unit: str, on: dt.date) -> str:
     return f"{year}年政务公开工作进展_{safe}_{on:%Y-%m}.xlsx"
 
 
-class _Styles:
+class SheetStyles:
     """Every cell style of the workbook, built once; cells share the style arrays."""
 
     def __init__(self, ws) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +178,7 @@ class _Styles:
         self.light = {
             light: make(
                 font=Font(name="宋体", size=10, bold=True, color=_LIGHT_FONTS[light]),
-                fill=PatternFill("solid", fgColor=_LIGHT_FILLS[light]),
+                fill=PatternFill("solid", fgColor=LIGHT_FILLS[light]),
                 border=border,
                 alignment=center,
                 protection=locked,
@@ -216,7 +216,7 @@ class _Styles:
         return cell
 
 
-def _unit_cells(st: _Styles, values: tuple[object, ...]) -> list[WriteOnlyCell]:
+def _unit_cells(st: SheetStyles, values: tuple[object, ...]) -> list[WriteOnlyCell]:
     styles = (
         st.unit_center,
         st.unit_percent,
@@ -238,7 +238,7 @@ def _cells_to_row(cells: list[WriteOnlyCell | None], row_idx: int) -> Iterable[W
             yield cell
 
 
-def _create_sheet(wb: Workbook, title: str):  # type: ignore[no-untyped-def]
+def create_sheet(wb: Workbook, title: str):  # type: ignore[no-untyped-def]
     """A write-only sheet whose rows are lists of ready cells.
 
     openpyxl's own row conversion tries ``cell.value = cell`` and catches the
@@ -251,8 +251,8 @@ def _create_sheet(wb: Workbook, title: str):  # type: ignore[no-untyped-def]
 
 
 def _write_data_sheet(wb: Workbook, sheet: UnitSheet) -> None:
-    ws = _create_sheet(wb, DATA_SHEET)
-    st = _Styles(ws)
+    ws = create_sheet(wb, DATA_SHEET)
+    st = SheetStyles(ws)
     meta = sheet.meta
     n_cols = len(ALL_COLUMNS)
     last_visible = get_column_letter(n_cols - 1)  # the key column is not printed
@@ -386,8 +386,8 @@ GUIDE = (
 
 
 def _write_guide(wb: Workbook, sheet: UnitSheet) -> None:
-    ws = _create_sheet(wb, GUIDE_SHEET)
-    st = _Styles(ws)
+    ws = create_sheet(wb, GUIDE_SHEET)
+    st = SheetStyles(ws)
     width = 62
     ws.column_dimensions["A"].width = width
     body = st.guide
@@ -454,9 +454,9 @@ def sheet_pairs(sheet: UnitSheet) -> list[tuple[str, str | int]]:
 
 
 def _write_meta_sheet(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None:
-    ws = _create_sheet(wb, META_SHEET)
+    ws = create_sheet(wb, META_SHEET)
     ws.sheet_state = "veryHidden"
-    st = _Styles(ws)
+    st = SheetStyles(ws)
     for name, value in sheet_pairs(sheet):
         ws.append([st.cell(name, None), st.cell(value, None)])
     ws.append([])

@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from gxdesk.core.model import Role
+from gxdesk.core.numerals import category_label
 from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitReport, UnitSheet
 from gxdesk.store import queries
 from gxdesk.store.database import Database
@@ -197,7 +198,7 @@ def build_unit_sheet(
                 task_version=t.version,
                 assignment_version=a.version,
                 seq=str(t.seq),
-                category=f"{_chinese_number(t.category_seq)}、{t.category_title}",
+                category=category_label(t.category_seq, t.category_title),
                 name=t.name,
                 requirement=t.requirement,
                 deadline=_deadline_cell(t.deadline_text, t.due),
@@ -218,18 +219,6 @@ def build_unit_sheet(
     )
     kw = {"lead_office": lead_office} if lead_office else {}
     return UnitSheet(meta=meta, plan_title=plan.title, on=on, rows=tuple(rows), **kw)
-
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def _chinese_number(n: int) -> str:
-    if 0 < n < 10:
-        return _DIGITS[n]
-    if 10 <= n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    return str(n)
 
 
 def record_exports(session: Session, sheets: Iterable[tuple[UnitSheet, str]]) -> None:

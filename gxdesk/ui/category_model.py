@@ -12,6 +12,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
+from gxdesk.core.numerals import category_label
 from gxdesk.ui.qt import Qt, QtCore, QtGui
 from gxdesk.ui.task_model import LIGHT_COLORS
 
@@ -47,19 +48,8 @@ class _Counts:
     yellow: int = 0
 
 
-def _numeral(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n - 10] if n > 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return str(n)
-
-
-def category_label(cat: CategoryRow) -> str:
-    return f"{_numeral(cat.seq)}、{cat.title}"
+def _label(cat: CategoryRow) -> str:
+    return category_label(cat.seq, cat.title)
 
 
 class CategoryTreeModel(QtCore.QAbstractItemModel):
@@ -159,13 +149,13 @@ class CategoryTreeModel(QtCore.QAbstractItemModel):
             return key
         if role == Qt.ItemDataRole.DisplayRole:
             if col == CategoryColumn.TITLE:
-                return self._title if cat is None else category_label(cat)
+                return self._title if cat is None else _label(cat)
             value = (counts.tasks, counts.red, counts.yellow)[col - 1]
             if col != CategoryColumn.TASKS and not value:
                 return ""
             return str(value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            title = self._title if cat is None else category_label(cat)
+            title = self._title if cat is None else _label(cat)
             return (
                 f"{title}\n共 {counts.tasks} 项任务，红灯 {counts.red} 项，黄灯 {counts.yellow} 项"
             )
