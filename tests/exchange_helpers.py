@@ -29,6 +29,16 @@ def make_db(folder: Path, name: str = "gx.sqlite") -> Database:
     return db
 
 
+def export_all(folder: Path) -> tuple[Database, dict[str, Path]]:
+    """A fresh 2014 ledger and every unit's workbook exported from it (unit → file)."""
+    from gxdesk.exchange_jobs import export_units
+
+    db = make_db(folder)
+    out = folder / "out"
+    out.mkdir()
+    return db, {f.unit: f.path for f in export_units(db, out, on=ON)}
+
+
 def file_sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

@@ -15,6 +15,7 @@ from exchange_helpers import (
     ROOT,
     columns,
     data_rows,
+    export_all,
     file_sha,
     make_db,
     open_for_edit,
@@ -23,17 +24,14 @@ from exchange_helpers import (
 
 from gxdesk.core.model import Status
 from gxdesk.core.workbook_data import UnitReport
-from gxdesk.exchange_jobs import export_units, preview_merge
+from gxdesk.exchange_jobs import preview_merge
 from gxdesk.store import queries
 from gxdesk.store.merge import Outcome, apply_merge, batches, undo_batch
 
 
 @pytest.fixture()
 def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
-    db = make_db(tmp_path)
-    out = tmp_path / "out"
-    out.mkdir()
-    files = {f.unit: f.path for f in export_units(db, out, on=ON)}
+    db, files = export_all(tmp_path)
     yield db, files
     db.close()
 

@@ -202,6 +202,12 @@ def test_category_numbers_are_written_as_the_plan_reads_them() -> None:
 
     for n in range(1, 100):
         assert parse_chinese_number(chinese_number(n)) == n
-    assert [chinese_number(n) for n in (1, 10, 12, 20, 35)] == ["一", "十", "十二", "二十", "三十五"]
+    assert [chinese_number(n) for n in (1, 10, 12, 20, 35)] == [
+        "一",
+        "十",
+        "十二",
+        "二十",
+        "三十五",
+    ]
     label = category_label(3, "推进财政资金信息公开")
     assert split_category(label) == (3, "推进财政资金信息公开")

@@ -12,7 +12,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from exchange_helpers import ON, columns, data_rows, file_sha, make_db, open_for_edit, sheet_xml
+from exchange_helpers import (
+    ON,
+    columns,
+    data_rows,
+    export_all,
+    file_sha,
+    open_for_edit,
+    sheet_xml,
+)
 from openpyxl import load_workbook
 
 from gxdesk.core.model import Status
@@ -28,7 +36,7 @@ from gxdesk.exchange.unit_copy import (
     row_problems,
 )
 from gxdesk.exchange.workbook_reader import read_returned_workbook
-from gxdesk.exchange_jobs import export_plan, export_units, preview_merge
+from gxdesk.exchange_jobs import export_plan, preview_merge
 from gxdesk.store import queries
 from gxdesk.store.merge import Outcome, apply_merge
 
@@ -37,10 +45,7 @@ UNIT = "市财政局"
 
 @pytest.fixture()
 def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
-    db = make_db(tmp_path)
-    out = tmp_path / "out"
-    out.mkdir()
-    files = {f.unit: f.path for f in export_units(db, out, on=ON)}
+    db, files = export_all(tmp_path)
     yield db, files
     db.close()
 
