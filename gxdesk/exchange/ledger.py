@@ -18,7 +18,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from gxdesk.core.numerals import category_label
 from gxdesk.core.views import ProgressView, TaskRow
-from gxdesk.exchange.unit_workbook import LIGHT_FILLS, SheetStyles, create_sheet
+from gxdesk.exchange.unit_workbook import LIGHT_FILLS, SheetStyles, create_sheet, save_atomically
 
 COLUMNS = (
     ("序号", 5),
@@ -53,7 +53,6 @@ def write_ledger(
     on: dt.date,
 ) -> Path:
     path = Path(path)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
     wb = Workbook(write_only=True)
     wb.properties.title = title
     wb.properties.creator = "gxdesk 政务公开工作台账"
@@ -114,9 +113,4 @@ def write_ledger(
                     cell(p.source_file if p else "", body),
                 ]
             )
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return save_atomically(wb, path)

@@ -499,7 +499,6 @@ def write_unit_workbook(
     read is written as the text the clerk typed (:meth:`UnitReport.cells`).
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
     wb = Workbook(write_only=True)
     wb.properties.title = f"{sheet.meta.plan_year}年政务公开工作进展（{sheet.meta.unit_name}）"
     wb.properties.creator = "gxdesk 政务公开工作台账"
@@ -522,6 +521,13 @@ def write_unit_workbook(
     _write_guide(wb, sheet)
     _write_meta_sheet(wb, sheet, row_keys)
     _write_properties(wb, sheet, row_keys)
+    return save_atomically(wb, path)
+
+
+def save_atomically(wb: Workbook, path: Path) -> Path:
+    """Save under a temporary name beside ``path``, then rename: a crash or a full
+    disk never leaves a half-written workbook where the clerk expects one."""
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
     try:
         wb.save(tmp)
         os.replace(tmp, path)
