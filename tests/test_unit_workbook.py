@@ -125,6 +125,12 @@ def test_export_plan_ledger(exported, tmp_path: Path) -> None:  # type: ignore[n
     ws = load_workbook(out)["台账"]
     assert ws["A2"].value == "序号"
     assert ws.max_row >= 2 + 34
+    assert ws["B3"].value == "一、加强主动公开工作，全面贯彻落实《条例》"
+    # Rows are as tall as their longest wrapped cell (spreadsheets do not fit them on open).
+    heights = {r: ws.row_dimensions[r].height for r in range(3, 3 + 34)}
+    assert all(h and h >= 2 * 13.5 for h in heights.values())
+    longest = max(range(3, 3 + 34), key=lambda r: len(ws.cell(r, 4).value or ""))
+    assert heights[longest] == max(heights.values())
 
 
 def test_the_prefill_hash_is_the_one_files_already_sent_out_carry() -> None:

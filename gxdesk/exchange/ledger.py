@@ -18,7 +18,13 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from gxdesk.core.numerals import category_label
 from gxdesk.core.views import ProgressView, TaskRow
-from gxdesk.exchange.unit_workbook import LIGHT_FILLS, SheetStyles, create_sheet, save_atomically
+from gxdesk.exchange.unit_workbook import (
+    LIGHT_FILLS,
+    SheetStyles,
+    create_sheet,
+    save_atomically,
+    wrapped_height,
+)
 
 COLUMNS = (
     ("序号", 5),
@@ -86,31 +92,37 @@ def write_ledger(
         light_style[light] = proto._style
     date_style = st.unit_date
     pct_style = st.unit_percent
+    widths = [width for _h, width in COLUMNS]
+    row_number = 2  # title and header above
     for t in tasks:
         reports: Sequence[ProgressView | None] = progress.get(t.id) or [None]
         for p in reports:
-            ws.append(
-                [
-                    cell(t.seq, body),
-                    cell(category_label(t.category_seq, t.category_title), body),
-                    cell(t.name, body),
-                    cell(t.requirement, body),
-                    cell(t.deadline_text, body),
-                    cell(t.due, date_style),
-                    cell(t.units_text, body),
-                    cell(t.status.value, body),
-                    cell(t.light.label, light_style[t.light]),
-                    cell(p.unit if p else "", body),
-                    cell(p.status.value if p else "", body),
-                    cell(None if not p or p.percent is None else p.percent / 100, pct_style),
-                    cell(p.text if p else "", body),
-                    cell(p.done_on if p else None, date_style),
-                    cell(p.evidence if p else "", body),
-                    cell(p.problems if p else "", body),
-                    cell(p.contact if p else "", body),
-                    cell(p.phone if p else "", body),
-                    cell(p.reported_at.strftime("%Y-%m-%d %H:%M") if p else "", body),
-                    cell(p.source_file if p else "", body),
-                ]
-            )
+            row_number += 1
+            cells = [
+                cell(t.seq, body),
+                cell(category_label(t.category_seq, t.category_title), body),
+                cell(t.name, body),
+                cell(t.requirement, body),
+                cell(t.deadline_text, body),
+                cell(t.due, date_style),
+                cell(t.units_text, body),
+                cell(t.status.value, body),
+                cell(t.light.label, light_style[t.light]),
+                cell(p.unit if p else "", body),
+                cell(p.status.value if p else "", body),
+                cell(None if not p or p.percent is None else p.percent / 100, pct_style),
+                cell(p.text if p else "", body),
+                cell(p.done_on if p else None, date_style),
+                cell(p.evidence if p else "", body),
+                cell(p.problems if p else "", body),
+                cell(p.contact if p else "", body),
+                cell(p.phone if p else "", body),
+                cell(p.reported_at.strftime("%Y-%m-%d %H:%M") if p else "", body),
+                cell(p.source_file if p else "", body),
+            ]
+            texts = [
+                (c.value, w) for c, w in zip(cells, widths, strict=True) if isinstance(c.value, str)
+            ]
+            ws.row_dimensions[row_number].height = wrapped_height(texts)
+            ws.append(cells)
     return save_atomically(wb, path)

@@ -85,19 +85,26 @@ def _lines(text: str, width: float) -> int:
     return total
 
 
-def _row_height(row: SheetRow) -> float:
-    lines = max(
-        _lines(row.category, WIDTHS["category"]),
-        _lines(row.name, WIDTHS["name"]),
-        _lines(row.requirement, WIDTHS["requirement"]),
-        _lines(row.deadline, WIDTHS["deadline"]),
-        _lines(row.role, WIDTHS["role"]),
-        _lines(row.report.text, WIDTHS["text"]),
-        _lines(row.report.evidence, WIDTHS["evidence"]),
-        _lines(row.report.problems, WIDTHS["problems"]),
-        2,
-    )
+def wrapped_height(cells: Iterable[tuple[str, float]], min_lines: int = 1) -> float:
+    """Row height in points for (text, column width) pairs, so wrapped text shows whole."""
+    lines = max([min_lines, *(_lines(text, width) for text, width in cells if text)])
     return min(lines * LINE_POINTS + 4, 409)
+
+
+def _row_height(row: SheetRow) -> float:
+    return wrapped_height(
+        [
+            (row.category, WIDTHS["category"]),
+            (row.name, WIDTHS["name"]),
+            (row.requirement, WIDTHS["requirement"]),
+            (row.deadline, WIDTHS["deadline"]),
+            (row.role, WIDTHS["role"]),
+            (row.report.text, WIDTHS["text"]),
+            (row.report.evidence, WIDTHS["evidence"]),
+            (row.report.problems, WIDTHS["problems"]),
+        ],
+        min_lines=2,
+    )
 
 
 STATUS_CHOICES = tuple(s.value for s in Status)
