@@ -27,6 +27,7 @@ def test_unknown_year_is_said_then_entered(tmp_path: Path) -> None:
     assert budget["kind"] == "relative" and budget["due"] is None
     assert "2027年" in budget["note"] and "未知" in budget["note"]
     assert rows[1]["deadline"]["due"] == "2027-03-31"  # a fixed date needs no calendar
+    assert _missing_years(db) == [2027, None]  # the year itself, for the window to point at
 
     r = gx("--db", db, "calendar", "2027")
     assert r.returncode == 2 and "2027" in r.stderr
@@ -38,6 +39,7 @@ def test_unknown_year_is_said_then_entered(tmp_path: Path) -> None:
     # 9-30 (Thu), then the holiday week, then 10-08 (Fri) and 10-11 (Mon).
     assert rows[0]["deadline"]["due"] == "2027-10-11"
     assert rows[0]["deadline"]["note"] == ""
+    assert _missing_years(db) == [None, None]
     assert "2027" in gx("--db", db, "calendar").stdout
 
 
@@ -50,3 +52,18 @@ def test_calendar_input_is_checked(tmp_path: Path) -> None:
     r = gx("--db", db, "calendar", "2027", "--holiday", "2027-10-01", "--workday", "2027-10-01")
     assert r.returncode == 2
     assert "已录入：无" in gx("--db", db, "calendar").stdout
+
+
+def _missing_years(db: str) -> list[int | None]:
+    import datetime as dt
+
+    from gxdesk.store import queries
+    from gxdesk.store.database import open_database
+
+    database = open_database(Path(db))
+    try:
+        plan = queries.current_plan(database)
+        rows = queries.list_tasks(database, plan.id, on=dt.date(2027, 9, 29))
+        return [r.missing_year for r in rows]
+    finally:
+        database.close()

@@ -62,6 +62,7 @@ class TaskRow(NamedTuple):
     latest_at: dt.datetime | None
     version: int
     due_note: str = ""  # why no due date could be computed (e.g. a year the calendar lacks)
+    missing_year: int | None = None  # that year, when the calendar is the reason
 
 
 @dataclass(frozen=True, slots=True)

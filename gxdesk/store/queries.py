@@ -108,7 +108,7 @@ def list_tasks(
         issued = _d(issued_text)
         rows = conn.execute(_LIST_SQL, (plan_id,)).fetchall()
     # Few distinct (deadline, status) pairs recur over thousands of rows: resolve each once.
-    resolved: dict[tuple, tuple[DeadlineKind, dt.date | None, str, Status, Light]] = {}
+    resolved: dict[tuple, tuple[DeadlineKind, dt.date | None, str, int | None, Status, Light]] = {}
     workdays_until = calendar.workdays_between
     no_issue = "未设置印发日期，无法计算"
     out = []
@@ -120,21 +120,22 @@ def list_tasks(
             kind = DeadlineKind(r[9]) if r[9] in _KINDS else DeadlineKind.NONE
             spec = DeadlineSpec(r[8], kind, _d(r[10]), r[11], Period(r[12]) if r[12] else None)
             note = no_issue if kind is DeadlineKind.RELATIVE and issued is None else ""
+            missing = None
             try:
                 due = resolve_due(spec, issued=issued, calendar=calendar, on=on, year=year)
             except CalendarUnknownError as exc:
-                due, note = None, str(exc)
+                due, note, missing = None, str(exc), exc.year
             status = Status(r[18]) if r[18] in _STATUSES else Status.NOT_STARTED
             light = light_for(status, due, on, workdays_until, yellow_workdays)
-            found = resolved[key] = (kind, due, note, status, light)
-        kind, due, note, status, light = found
+            found = resolved[key] = (kind, due, note, missing, status, light)
+        kind, due, note, missing, status, light = found
         latest_at = r[22]
         append(
             TaskRow(
                 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], kind, due,
                 r[13] == 1, r[14] == 1, r[15], r[16] == 1, r[17] == 1, status, light,
                 r[20] or "", r[21] or "", _datetime(latest_at) if latest_at else None,
-                r[19], note,
+                r[19], note, missing,
             )
         )  # fmt: skip
     return out

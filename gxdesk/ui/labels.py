@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from gxdesk.core.model import DeadlineKind, Light, Period, Role, Status
+
+if TYPE_CHECKING:
+    from gxdesk.core.views import TaskRow
 
 KIND_LABELS: dict[DeadlineKind, str] = {
     DeadlineKind.FIXED: "固定期限",
@@ -65,20 +69,6 @@ def unknown_year_text(year: int) -> str:
     )
 
 
-def unknown_calendar_year(note: str) -> int | None:
-    """The year of a store's "year unknown" note (:class:`CalendarUnknownError`), else None.
-
-    Compared with the core's own message for that year, so the two cannot drift apart.
-    """
-    if not note[:4].isdigit():
-        return None
-    from gxdesk.core.workdays import CalendarUnknownError
-
-    year = int(note[:4])
-    return year if note == str(CalendarUnknownError(year)) else None
-
-
-def due_note_text(note: str) -> str:
-    """A row's ``due_note`` as the window says it (pointing at the menu that fixes it)."""
-    year = unknown_calendar_year(note) if note else None
-    return unknown_year_text(year) if year is not None else note
+def due_note_text(row: TaskRow) -> str:
+    """Why a row has no due date, as the window says it (pointing at the menu that fixes it)."""
+    return unknown_year_text(row.missing_year) if row.missing_year is not None else row.due_note

@@ -31,7 +31,7 @@ from gxdesk.core.model import Light
 from gxdesk.ui.category_tree import CategoryTree
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.filter_bar import FilterBar
-from gxdesk.ui.labels import CALENDAR_MENU, cn_date, unknown_calendar_year
+from gxdesk.ui.labels import CALENDAR_MENU, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
 from gxdesk.ui.task_model import Column, TaskFilter, TaskRoles, TaskTableModel
@@ -261,15 +261,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _show_calendar_notice(self, rows: list[TaskRow]) -> None:
         """Say above the table which tasks lack a due date for want of a year's holidays."""
-        years: dict[str, int | None] = {}
-        count = 0
-        for row in rows:
-            if row.due is None and row.due_note:
-                note = row.due_note
-                if note not in years:
-                    years[note] = unknown_calendar_year(note)
-                count += years[note] is not None
-        self.unknown_years = sorted({y for y in years.values() if y is not None})
+        missing = [row.missing_year for row in rows if row.missing_year is not None]
+        count = len(missing)
+        self.unknown_years = sorted(set(missing))
         if not self.unknown_years:
             if self.calendar_notice is not None:
                 self.calendar_notice.hide()

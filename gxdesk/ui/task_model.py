@@ -17,7 +17,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from gxdesk.core.model import DeadlineKind, Light, Status
-from gxdesk.ui.labels import KIND_LABELS, cn_date, due_note_text, unknown_calendar_year
+from gxdesk.ui.labels import KIND_LABELS, cn_date, due_note_text
 from gxdesk.ui.qt import Qt, QtCore, QtGui
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ NO_CALENDAR = "待录入日历"  # the due date waits for the year's holiday sch
 def due_text(row: TaskRow) -> str:
     if row.due is not None:
         return cn_date(row.due)
-    if row.due_note and unknown_calendar_year(row.due_note) is not None:
+    if row.missing_year is not None:
         return NO_CALENDAR
     if row.deadline_kind is DeadlineKind.NONE:
         return "—"
@@ -354,7 +354,7 @@ class TaskTableModel(QtCore.QAbstractTableModel):
                 tail = f"，还有 {left} 个工作日" if left is not None and left >= 0 else ""
                 notes.append(f"截止 {cn_date(row.due)}{tail}")
             if row.due_note:
-                notes.append(due_note_text(row.due_note))
+                notes.append(due_note_text(row))
             if row.deadline_inferred:
                 notes.append("由合并单元格推断，待确认")
             if row.deadline_review:
