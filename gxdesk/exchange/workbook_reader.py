@@ -20,6 +20,7 @@ import hashlib
 import io
 import os
 import re
+from operator import itemgetter
 from pathlib import Path
 
 import python_calamine as pc
@@ -112,19 +113,33 @@ def _meta_from_pairs(pairs: dict[str, object]) -> ExportMeta | None:
 def _meta_from_sheet(grid: list[list[object]]) -> tuple[ExportMeta | None, dict[int, RowKey]]:
     pairs: dict[str, object] = {}
     keys: dict[int, RowKey] = {}
-    in_rows = False
-    for row in grid:
+    rows = iter(grid)
+    for row in rows:
         if len(row) < 2:
             continue
-        if not in_rows:
-            if row[0] == "task_id":
-                in_rows = True
-            elif isinstance(row[0], str) and row[0]:
-                pairs[row[0]] = row[1]
-            continue
+        if row[0] == "task_id":
+            break
+        if isinstance(row[0], str) and row[0]:
+            pairs[row[0]] = row[1]
+    for row in rows:
         if len(row) < 6:
             continue
-        nums = [_int(row[0]), _int(row[1]), _int(row[2]), _int(row[3])]
+        t, a, tv, av = row[0], row[1], row[2], row[3]
+        # the reader gives every number as a float: four whole floats is the usual row
+        if (
+            type(t) is float
+            and type(a) is float
+            and type(tv) is float
+            and type(av) is float
+            and t.is_integer()
+            and a.is_integer()
+            and tv.is_integer()
+            and av.is_integer()
+        ):
+            task_id = int(t)
+            keys[task_id] = RowKey(task_id, int(a), int(tv), int(av), str(row[4]), str(row[5]))
+            continue
+        nums = [_int(t), _int(a), _int(tv), _int(av)]
         if None in nums:
             continue
         keys[nums[0]] = RowKey(*nums, str(row[4]), str(row[5]))  # type: ignore[arg-type]
@@ -271,6 +286,10 @@ def _rows(grid: list[list[object]], header_row: int, fields: dict[str, int]) -> 
     letters = tuple("" if c is None else column_letter(c) for c in unit_cols)
     wanted = [c for c in (*lead_cols, key_col, *unit_cols) if c is not None]
     width_needed = max(wanted) + 1
+    # a missing column reads the None appended to every row below (index -1)
+    lead_of = itemgetter(*[-1 if c is None else c for c in lead_cols])
+    unit_of = itemgetter(*[-1 if c is None else c for c in unit_cols])
+    key_of = itemgetter(-1 if key_col is None else key_col)
     blank = ("", None)
     out = []
     for r in range(header_row + 1, len(grid)):
@@ -282,14 +301,15 @@ def _rows(grid: list[list[object]], header_row: int, fields: dict[str, int]) -> 
                 break
         else:
             continue  # a blank (e.g. inserted) row
-        key_value = row[key_col] if key_col is not None else ""
+        row.append(None)  # what a missing column reads (the grid is ours to change)
+        key_value = key_of(row)
         out.append(
             ReturnedRow(
                 r + 1,
                 read_text(key_value),
                 parse_task_key(key_value),
-                tuple([read_text(row[c]) if c is not None else "" for c in lead_cols]),
-                tuple([row[c] if c is not None else None for c in unit_cols]),
+                tuple([read_text(v) for v in lead_of(row)]),
+                unit_of(row),
                 letters,
             )
         )
