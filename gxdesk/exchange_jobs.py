@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from gxdesk.core.bulk import paused_gc
 from gxdesk.core.workbook_data import ReturnedWorkbook
 from gxdesk.exchange.ledger import write_ledger
 from gxdesk.exchange.safety import DEFAULT_LIMITS, BadFileError, Limits
@@ -24,7 +25,7 @@ from gxdesk.exchange.workbook_reader import is_owner_file, read_returned_workboo
 from gxdesk.store import queries
 from gxdesk.store.database import Database
 from gxdesk.store.exports import build_unit_sheet, record_exports, reporting_units
-from gxdesk.store.merge import FilePlan, MergePlan, plan_merge, refused_file
+from gxdesk.store.merge import FilePlan, MergePlan, MergePlanner, refused_file
 
 Step = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -144,43 +145,67 @@ def read_workbooks(
     cancelled: Cancelled = _never,
     threads: int | None = None,
 ) -> list[ReturnedWorkbook | FilePlan]:
-    """Read every file; one that cannot be read becomes a refused FilePlan with its reason.
+    """Read every file; one that cannot be read becomes a refused FilePlan with its reason."""
+    out: list[ReturnedWorkbook | FilePlan] = []
+    for batch in iter_workbooks(
+        paths, limits=limits, step=step, cancelled=cancelled, threads=threads
+    ):
+        out.extend(batch)
+    return out
+
+
+def iter_workbooks(
+    paths: Sequence[Path],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    step: Step = _noop_step,
+    cancelled: Cancelled = _never,
+    threads: int | None = None,
+) -> Iterator[list[ReturnedWorkbook | FilePlan]]:
+    """The files read, in the order of ``paths``, in batches of those already read.
 
     python-calamine releases the GIL while it parses, so a few threads overlap
-    one file's parsing with the next file's checks (a 2-core PC reads a batch
-    in about half the time). Results keep the order of ``paths``; at most
-    ``2 × threads`` files are in memory at once.
+    one file's parsing with the checks of others, and with whatever the caller
+    does with a batch (the merge plans it) before asking for the next. At most
+    ``2 × threads`` files are read ahead; :class:`JobCancelled` between batches.
     """
     workers = threads or min(4, os.cpu_count() or 1)
     if workers <= 1 or len(paths) <= 1:
-        out = []
         for i, path in enumerate(paths):
             if cancelled():
                 raise JobCancelled()
             step(i, len(paths), path.name)
-            out.append(_read_one(path, limits))
+            yield [_read_one(path, limits)]
         step(len(paths), len(paths), "")
-        return out
-    results: list[ReturnedWorkbook | FilePlan] = []
+        return
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gxdesk-read") as pool:
         pending: deque[Future[ReturnedWorkbook | FilePlan]] = deque()
         queued = iter(paths)
+
+        def refill() -> None:
+            while len(pending) < 2 * workers:
+                nxt = next(queued, None)
+                if nxt is None:
+                    return
+                pending.append(pool.submit(_read_one, nxt, limits))
+
+        done = 0
         try:
-            for i, _path in enumerate(paths):
-                while len(pending) < 2 * workers:
-                    nxt = next(queued, None)
-                    if nxt is None:
-                        break
-                    pending.append(pool.submit(_read_one, nxt, limits))
+            refill()
+            while pending:
                 if cancelled():
                     raise JobCancelled()
-                step(i, len(paths), paths[i].name)
-                results.append(pending.popleft().result())
+                step(done, len(paths), paths[done].name)
+                batch = [pending.popleft().result()]
+                while pending and pending[0].done():
+                    batch.append(pending.popleft().result())
+                refill()  # the pool reads on while the caller works on this batch
+                done += len(batch)
+                yield batch
         finally:
             for f in pending:
                 f.cancel()
     step(len(paths), len(paths), "")
-    return results
 
 
 def preview_merge(
@@ -193,5 +218,12 @@ def preview_merge(
     step: Step = _noop_step,
     cancelled: Cancelled = _never,
 ) -> MergePlan:
-    books = read_workbooks(paths, limits=limits, step=step, cancelled=cancelled)
-    return plan_merge(db, books, paths=[str(p) for p in paths], confirm_units=confirm_units, on=on)
+    """Read and plan a merge (nothing is written): each batch of files is planned
+    while the next ones are being read."""
+    with paused_gc():
+        planner = MergePlanner(db, confirm_units=confirm_units, on=on)
+        done = 0
+        for batch in iter_workbooks(paths, limits=limits, step=step, cancelled=cancelled):
+            planner.add(batch, paths[done : done + len(batch)])
+            done += len(batch)
+        return planner.result()

@@ -560,3 +560,33 @@ def test_cli_export_creates_the_folder_and_names_tasks_nobody_receives(tmp_path:
     assert "行政处罚信息公开" in r.stderr and "没有成员" in r.stderr
     r = gx("--db", str(db), "export-units", str(tmp_path / "无" / "此" / "目录"))
     assert r.returncode == 2 and "目录不存在" in r.stderr
+
+
+def test_planning_file_by_file_as_read_equals_one_batch(setup) -> None:  # type: ignore[no-untyped-def]
+    """preview_merge plans each batch of files while the next are read; the outcome
+    (rows, reasons, duplicates within the merge, and what apply re-checks) must be
+    the same as planning everything at once."""
+    from gxdesk.exchange_jobs import read_workbooks
+    from gxdesk.store.merge import MergePlanner, plan_merge
+
+    db, files = setup
+    paths = sorted(files.values())[:6]
+    for i, path in enumerate(paths):
+        _fill_first_row(path, text=f"第{i}次进展")
+    twin = paths[0].parent / "同一文件再发一次.xlsx"
+    twin.write_bytes(paths[1].read_bytes())
+    bad = paths[0].parent / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04broken")
+    paths += [twin, bad]
+    books = read_workbooks(paths, threads=1)
+    at_once = plan_merge(db, books, paths=[str(p) for p in paths], on=ON)
+    planner = MergePlanner(db, on=ON)
+    for p, book in zip(paths, books, strict=True):
+        planner.add([book], [str(p)])
+    one_by_one = planner.result()
+    streamed = preview_merge(db, paths, on=ON)
+    for plan in (one_by_one, streamed):
+        assert [f.as_json() for f in plan.files] == [f.as_json() for f in at_once.files]
+        assert plan.basis == at_once.basis
+    assert at_once.counts()["applied"] == 6
+    assert "完全相同" in (at_once.files[6].error or "") and at_once.files[7].error

@@ -63,16 +63,24 @@ def unit_assignments_many(
     """
     wanted = set(unit_ids)
     with db.raw() as conn:
-        rows = conn.execute(
-            "SELECT a.unit_id, u.is_group, u.name, a.task_id, a.id, a.version, a.role"
-            " FROM assignment a JOIN task t ON t.id = a.task_id JOIN unit u ON u.id = a.unit_id"
-            " WHERE t.plan_id = ? ORDER BY a.id",
-            (plan_id,),
-        ).fetchall()
         members: dict[int, list[int]] = {}
         for group_id, member_id in conn.execute("SELECT group_id, member_id FROM group_member"):
             if member_id in wanted:
                 members.setdefault(member_id, []).append(group_id)
+        # only these units' and their groups' rows: a merge asks for a few units at a
+        # time while it reads, and a plan may hold 200,000 assignments
+        holders = sorted(wanted | {g for gs in members.values() for g in gs})
+        rows = []
+        for start in range(0, len(holders), 900):
+            marks = ",".join(str(int(i)) for i in holders[start : start + 900])
+            rows += conn.execute(
+                "SELECT a.unit_id, u.is_group, u.name, a.task_id, a.id, a.version, a.role"
+                " FROM assignment a JOIN task t ON t.id = a.task_id"
+                " JOIN unit u ON u.id = a.unit_id"
+                f" WHERE t.plan_id = ? AND a.unit_id IN ({marks})",
+                (plan_id,),
+            ).fetchall()
+        rows.sort(key=lambda r: r[4])  # by assignment id: the lowest wins, as before
     direct: dict[int, dict[int, UnitAssignment]] = {}
     groups: dict[int, dict[int, UnitAssignment]] = {}
     for unit_id, is_group, name, task_id, a_id, version, role in rows:
@@ -149,6 +157,8 @@ def latest_reports(
     """The latest report of each (assignment id, unit id) pair, with its export id."""
     pairs = set(pairs)
     found: dict[tuple[int, int], LatestReport] = {}
+    # the units too: a group task's assignment carries every member's reports
+    units = ",".join(str(int(u)) for u in sorted({u for _, u in pairs}))
     with db.raw() as conn:
         ids = sorted({a for a, _ in pairs})
         for start in range(0, len(ids), 900):
@@ -157,7 +167,8 @@ def latest_reports(
             sql = (
                 f"SELECT {queries._PROGRESS_COLUMNS}, p.export_id FROM progress p"
                 " JOIN unit u ON u.id = p.unit_id"
-                f" WHERE p.assignment_id IN ({marks}) AND p.withdrawn = 0 AND p.id = ("
+                f" WHERE p.assignment_id IN ({marks}) AND p.unit_id IN ({units})"
+                " AND p.withdrawn = 0 AND p.id = ("
                 " SELECT p2.id FROM progress p2 WHERE p2.assignment_id = p.assignment_id"
                 " AND p2.unit_id = p.unit_id AND p2.withdrawn = 0"
                 " ORDER BY p2.reported_at DESC, p2.id DESC LIMIT 1)"

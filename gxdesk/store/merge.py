@@ -20,10 +20,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from gxdesk.core.bulk import paused_gc
 from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
 from gxdesk.core.workbook_data import (
     LEAD_COLUMNS,
@@ -78,9 +80,8 @@ COUNT_KEYS = {
 _LEAD_HEADERS = [h for _, h in LEAD_COLUMNS]
 
 
-@dataclass(frozen=True, slots=True)
-class RowPlan:
-    """What would happen to one row of a returned file."""
+class RowPlan(NamedTuple):
+    """What would happen to one row of a returned file (a named tuple: one per row)."""
 
     row: int
     task_id: int | None
@@ -190,9 +191,9 @@ def refused_file(path: str | Path, reason: str) -> FilePlan:
 
 
 _STATUS, _PERCENT, _DONE_ON = (UNIT_FIELDS.index(f) for f in ("status", "percent", "done_on"))
-_TEXT, _EVIDENCE, _PROBLEMS, _CONTACT, _PHONE = (
-    UNIT_FIELDS.index(f) for f in ("text", "evidence", "problems", "contact", "phone")
-)
+# _ValueReader.read unpacks a row's values in this order
+_READ_ORDER = ("status", "percent", "text", "done_on", "evidence", "problems", "contact", "phone")
+assert UNIT_FIELDS == _READ_ORDER, UNIT_FIELDS
 
 
 class _ValueReader:
@@ -200,18 +201,22 @@ class _ValueReader:
 
     A batch holds few distinct statuses, percents and dates (the drop-down
     list, 50%, the end of the month), so most cells are a dictionary look-up.
-    Keys carry the value's type: ``1``, ``1.0`` and ``True`` are equal in a
-    dict but read differently.
+    Text and empty cells are their own key; any other value's key carries its
+    type: ``1``, ``1.0`` and ``True`` are equal in a dict but read differently.
     """
 
     def __init__(self, year: int) -> None:
         self.year = year
-        self._status: dict[tuple[type, object], object] = {}
-        self._percent: dict[tuple[type, object], object] = {}
-        self._date: dict[tuple[type, object], object] = {}
+        self._status: dict[object, object] = {}
+        self._percent: dict[object, object] = {}
+        self._date: dict[object, object] = {}
 
-    def _cached(self, memo: dict, value: object, read) -> object:  # type: ignore[no-untyped-def]
-        key = (type(value), value)
+    def _read_date(self, value: object) -> object:
+        return read_date(value, year=self.year)
+
+    @staticmethod
+    def _cached(memo: dict, value: object, read: Callable[[object], object]) -> object:
+        key = value if value is None or type(value) is str else (type(value), value)
         try:
             return memo[key]
         except KeyError:
@@ -221,27 +226,28 @@ class _ValueReader:
             return read(value)
 
     def read(self, row: ReturnedRow) -> tuple[UnitReport | None, list[str]]:
-        v = row.values
-        status = self._cached(self._status, v[_STATUS], read_status)
-        percent = self._cached(self._percent, v[_PERCENT], read_percent)
-        done_on = self._cached(self._date, v[_DONE_ON], lambda x: read_date(x, year=self.year))
+        status_raw, percent_raw, text, done_raw, evidence, problems, contact, phone = row.values
+        cached = self._cached
+        status = cached(self._status, status_raw, read_status)
+        percent = cached(self._percent, percent_raw, read_percent)
+        done_on = cached(self._date, done_raw, self._read_date)
         if type(status) is Unreadable or type(percent) is Unreadable or type(done_on) is Unreadable:
-            problems = [
+            problems_found = [
                 f"{row.where(i)}：{found.reason}"
                 for i, found in ((_STATUS, status), (_PERCENT, percent), (_DONE_ON, done_on))
                 if isinstance(found, Unreadable)
             ]
-            return None, problems
+            return None, problems_found
         return (
             UnitReport(
                 status,  # type: ignore[arg-type]
                 percent,  # type: ignore[arg-type]
-                read_text(v[_TEXT]),
+                read_text(text),
                 done_on,  # type: ignore[arg-type]
-                read_text(v[_EVIDENCE]),
-                read_text(v[_PROBLEMS]),
-                read_text(v[_CONTACT]),
-                read_text(v[_PHONE]),
+                read_text(evidence),
+                read_text(problems),
+                read_text(contact),
+                read_text(phone),
             ),
             [],
         )
@@ -287,6 +293,7 @@ def report_fingerprints(
     """(assignment, unit) → (reports not withdrawn, highest id among them); absent: none."""
     pairs = set(pairs)
     ids = sorted({a for a, _ in pairs})
+    units = ",".join(str(int(u)) for u in sorted({u for _, u in pairs}))
     found: dict[tuple[int, int], tuple[int, int]] = {}
 
     def run(conn) -> None:  # type: ignore[no-untyped-def]
@@ -295,7 +302,7 @@ def report_fingerprints(
             marks = ",".join(str(int(i)) for i in chunk)
             for a, u, n, top in conn.execute(
                 "SELECT assignment_id, unit_id, count(*), max(id) FROM progress"
-                f" WHERE assignment_id IN ({marks}) AND withdrawn = 0"
+                f" WHERE assignment_id IN ({marks}) AND unit_id IN ({units}) AND withdrawn = 0"
                 " GROUP BY assignment_id, unit_id"
             ):
                 if (a, u) in pairs:
@@ -314,17 +321,16 @@ def report_fingerprints(
 
 @dataclass
 class _Context:
-    """What the preview needs from the database, read once per merge."""
+    """What the preview needs from the database, read once per merge (or per batch of files)."""
 
     plans: dict[int, queries.PlanInfo]
-    exports: dict[str, tuple[int, int, int]]  # export id → plan, unit, revision
     units: dict[int, queries.UnitRow]
     merged: dict[str, int]  # sha256 → batch id (batches not undone)
     task_versions: dict[int, tuple[int, int, str, str]]  # task → version, plan, seq, name
-    lead_now: dict[int, tuple[str, ...]]  # task → lead columns as a workbook would show now
     on: dt.date
-    # (plan, unit) → task → assignment; (assignment, unit) → latest report: one query
-    # each for the whole batch, filled by _prefetch
+    exports: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # id → plan, unit, rev
+    # (plan, unit) → task → assignment; (assignment, unit) → latest report and its
+    # fingerprint: a few queries for each batch of files, filled by prefetch
     assignments: dict[tuple[int, int], dict[int, UnitAssignment]] = field(default_factory=dict)
     latest: dict[tuple[int, int], LatestReport] = field(default_factory=dict)
     fingerprints: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
@@ -340,10 +346,35 @@ class _Context:
     def mine(self, db: Database, plan_id: int, unit_id: int) -> dict[int, UnitAssignment]:
         key = (plan_id, unit_id)
         if key not in self.assignments:
-            self._prefetch(db, plan_id, [unit_id])
+            self.prefetch(db, plan_id, [unit_id])
         return self.assignments[key]
 
-    def _prefetch(self, db: Database, plan_id: int, unit_ids: Iterable[int]) -> None:
+    def rely_on(self, task_id: int, a: UnitAssignment, unit_id: int) -> int:
+        """Note what a row that may write a report was decided on (see PlanBasis);
+        returns the task's version now."""
+        b = self.basis
+        version = b.tasks[task_id] = self.task_versions.get(task_id, (0,))[0]
+        b.assignments[a.assignment_id] = a.version
+        pair = (a.assignment_id, unit_id)
+        b.reports[pair] = self.fingerprints.get(pair, (0, 0))
+        return version
+
+    def load_exports(self, db: Database, export_ids: Iterable[str]) -> None:
+        ids = sorted(set(export_ids) - self.exports.keys())
+        if not ids:
+            return
+        with db.raw() as conn:
+            for start in range(0, len(ids), 900):
+                chunk = ids[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                for e, p, u, r in conn.execute(
+                    "SELECT export_id, plan_id, unit_id, plan_revision FROM export_record"
+                    f" WHERE export_id IN ({marks})",
+                    chunk,
+                ):
+                    self.exports[e] = (p, u, r)
+
+    def prefetch(self, db: Database, plan_id: int, unit_ids: Iterable[int]) -> None:
         wanted = [u for u in unit_ids if (plan_id, u) not in self.assignments]
         if not wanted:
             return
@@ -356,29 +387,9 @@ class _Context:
         self.latest.update(latest_reports(db, pairs))
         self.fingerprints.update(report_fingerprints(db, pairs))
 
-    def rely_on(self, task_id: int, a: UnitAssignment, unit_id: int) -> None:
-        """Note what a row that may write a report was decided on (see PlanBasis)."""
-        b = self.basis
-        b.tasks[task_id] = self.task_versions.get(task_id, (0,))[0]
-        b.assignments[a.assignment_id] = a.version
-        pair = (a.assignment_id, unit_id)
-        b.reports[pair] = self.fingerprints.get(pair, (0, 0))
 
-
-def _context(db: Database, workbooks: Sequence[ReturnedWorkbook], on: dt.date) -> _Context:
-    plans = {p.id: p for p in queries.plans(db)}
-    ids = sorted({w.meta.export_id for w in workbooks if w.meta})
+def _context(db: Database, on: dt.date) -> _Context:
     with db.raw() as conn:
-        exports = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            for e, p, u, r in conn.execute(
-                "SELECT export_id, plan_id, unit_id, plan_revision FROM export_record"
-                f" WHERE export_id IN ({marks})",
-                chunk,
-            ):
-                exports[e] = (p, u, r)
         merged = {
             sha: batch
             for sha, batch in conn.execute(
@@ -391,14 +402,74 @@ def _context(db: Database, workbooks: Sequence[ReturnedWorkbook], on: dt.date) -
             for r in conn.execute("SELECT id, version, plan_id, seq, name FROM task")
         }
     return _Context(
-        plans=plans,
-        exports=exports,
+        plans={p.id: p for p in queries.plans(db)},
         units={u.id: u for u in queries.units(db)},
         merged=merged,
         task_versions=task_versions,
-        lead_now={},
         on=on,
     )
+
+
+class MergePlanner:
+    """Decides every file's and row's outcome without writing anything.
+
+    Files are added in batches as they are read, so that planning one batch
+    overlaps reading the next (``exchange_jobs.preview_merge``); each batch
+    costs a few queries for all its units together. :meth:`result` gives the
+    :class:`MergePlan`. ``confirm_units`` maps a file's path to the unit the
+    clerk confirmed for a file without hidden data.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        confirm_units: Mapping[str, int] | None = None,
+        on: dt.date | None = None,
+    ) -> None:
+        self._db = db
+        self._confirm = dict(confirm_units or {})
+        self._ctx = _context(db, on or dt.date.today())
+        self._files: list[FilePlan] = []
+        self._seen_sha: dict[str, str] = {}
+
+    def add(
+        self,
+        workbooks: Sequence[ReturnedWorkbook | FilePlan],
+        paths: Sequence[str | Path] | None = None,
+    ) -> list[FilePlan]:
+        """Plan ``workbooks`` (what the reader produced, or a :func:`refused_file`)."""
+        db, ctx = self._db, self._ctx
+        readable = [w for w in workbooks if isinstance(w, ReturnedWorkbook)]
+        ctx.load_exports(db, (w.meta.export_id for w in readable if w.meta))
+        by_plan: dict[int, set[int]] = {}
+        for w in readable:
+            if w.meta is not None and w.meta.plan_id in ctx.plans:
+                by_plan.setdefault(w.meta.plan_id, set()).add(w.meta.unit_id)
+        for plan_id, unit_ids in by_plan.items():
+            ctx.prefetch(db, plan_id, sorted(unit_ids))
+        added = []
+        for i, w in enumerate(workbooks):
+            if isinstance(w, FilePlan):
+                added.append(w)
+                continue
+            path = str(paths[i]) if paths else w.file_name
+            fp = FilePlan(path=path, file_name=w.file_name, sha256=w.sha256)
+            fp.meta_source = w.meta_source
+            if w.sha256 in self._seen_sha:
+                fp.error = f"与本次的另一个文件内容完全相同（{self._seen_sha[w.sha256]}），已忽略"
+            else:
+                self._seen_sha[w.sha256] = w.file_name
+                if w.meta is None:
+                    _plan_unidentified(db, ctx, w, fp, self._confirm.get(path))
+                else:
+                    _plan_identified(db, ctx, w, fp)
+            added.append(fp)
+        self._files.extend(added)
+        return added
+
+    def result(self) -> MergePlan:
+        return MergePlan(list(self._files), self._ctx.basis)
 
 
 def plan_merge(
@@ -409,42 +480,10 @@ def plan_merge(
     confirm_units: Mapping[str, int] | None = None,
     on: dt.date | None = None,
 ) -> MergePlan:
-    """Decide every file's and row's outcome without writing anything.
-
-    ``workbooks`` holds what the reader produced, or a :func:`refused_file`
-    for a file that could not be read. ``confirm_units`` maps a file's path to
-    the unit the clerk confirmed for a file without hidden data.
-    """
-    on = on or dt.date.today()
-    confirm_units = confirm_units or {}
-    readable = [w for w in workbooks if isinstance(w, ReturnedWorkbook)]
-    ctx = _context(db, readable, on)
-    by_plan: dict[int, set[int]] = {}
-    for w in readable:
-        if w.meta is not None and w.meta.plan_id in ctx.plans:
-            by_plan.setdefault(w.meta.plan_id, set()).add(w.meta.unit_id)
-    for plan_id, unit_ids in by_plan.items():
-        ctx._prefetch(db, plan_id, sorted(unit_ids))
-    seen_sha: dict[str, str] = {}
-    files = []
-    for i, w in enumerate(workbooks):
-        if isinstance(w, FilePlan):
-            files.append(w)
-            continue
-        path = paths[i] if paths else w.file_name
-        fp = FilePlan(path=str(path), file_name=w.file_name, sha256=w.sha256)
-        fp.meta_source = w.meta_source
-        if w.sha256 in seen_sha:
-            fp.error = f"与本次的另一个文件内容完全相同（{seen_sha[w.sha256]}），已忽略"
-            files.append(fp)
-            continue
-        seen_sha[w.sha256] = w.file_name
-        if w.meta is None:
-            _plan_unidentified(db, ctx, w, fp, confirm_units.get(str(path)))
-        else:
-            _plan_identified(db, ctx, w, fp)
-        files.append(fp)
-    return MergePlan(files, ctx.basis)
+    """Decide every file's and row's outcome without writing anything (one batch)."""
+    planner = MergePlanner(db, confirm_units=confirm_units, on=on)
+    planner.add(workbooks, paths)
+    return planner.result()
 
 
 def _plan_identified(db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FilePlan) -> None:
@@ -479,118 +518,125 @@ def _plan_identified(db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FileP
             for r in w.rows
         ]
         return
-    mine = ctx.mine(db, plan.id, unit.id)
-    seen: set[int] = set()
-    period = meta.exported_at.strftime("%Y-%m")
-    reader = ctx.reader(plan.year)
-    fp.rows = [
-        _plan_row(ctx, w, r, reader, mine, ctx.latest, seen, unit.id, period) for r in w.rows
-    ]
+    fp.rows = _FileRows(ctx, w, ctx.mine(db, plan.id, unit.id), unit.id, plan.year).plan()
 
 
-def _plan_row(
-    ctx: _Context,
-    w: ReturnedWorkbook,
-    r: ReturnedRow,
-    reader: _ValueReader,
-    mine: Mapping[int, UnitAssignment],
-    latest: Mapping[tuple[int, int], LatestReport],
-    seen: set[int],
-    unit_id: int,
-    period: str,
-) -> RowPlan:
-    meta = w.meta
-    assert meta is not None
-    seq, name = r.lead[0], r.lead[2]
-    if r.task_id is None:
-        return RowPlan(
-            r.row, None, Outcome.REJECTED, "任务编号缺失或被改动，无法确定是哪项任务", seq, name
+_EDITED_LEAD = "灰色栏目（" + "、".join(_LEAD_HEADERS) + "）被改动，该行不予采用"
+
+
+class _FileRows:
+    """The rows of one identified file, each decided against the hidden row keys
+    and the database (see :class:`Outcome`). The checks run in the order a clerk
+    would ask them: which task, is it this unit's, were the grey columns touched,
+    can the values be read, did anything change, and did the lead office change
+    the task or enter a newer report meanwhile (a conflict)."""
+
+    def __init__(
+        self,
+        ctx: _Context,
+        w: ReturnedWorkbook,
+        mine: Mapping[int, UnitAssignment],
+        unit_id: int,
+        year: int,
+    ) -> None:
+        meta = w.meta
+        assert meta is not None
+        self.ctx, self.w, self.meta, self.mine, self.unit_id = ctx, w, meta, mine, unit_id
+        self.reader = ctx.reader(year)
+        self.seen: set[int] = set()
+        self.period = meta.exported_at.strftime("%Y-%m")
+
+    def plan(self) -> list[RowPlan]:
+        return [self.row(r) for r in self.w.rows]
+
+    def row(self, r: ReturnedRow) -> RowPlan:
+        ctx, meta, unit_id = self.ctx, self.meta, self.unit_id
+        seq, name = r.lead[0], r.lead[2]
+        task_id = r.task_id
+        if task_id is None:
+            return RowPlan(
+                r.row, None, Outcome.REJECTED, "任务编号缺失或被改动，无法确定是哪项任务", seq, name
+            )
+        key = self.w.keys.get(task_id)
+        if key is None:
+            return RowPlan(
+                r.row,
+                task_id,
+                Outcome.REJECTED,
+                "该任务不在发给本单位的表中（可能从其他单位的表复制而来）",
+                seq,
+                name,
+            )
+        if task_id in self.seen:
+            return RowPlan(r.row, task_id, Outcome.REJECTED, "同一任务在表中出现多行", seq, name)
+        self.seen.add(task_id)
+        if not key.lead_hash or not ctx.hashes.lead(r.lead).startswith(key.lead_hash):
+            return RowPlan(r.row, task_id, Outcome.REJECTED, _EDITED_LEAD, seq, name)
+        values, problems = self.reader.read(r)
+        if values is None:
+            return RowPlan(r.row, task_id, Outcome.INVALID, "；".join(problems), seq, name)
+        text = values.as_text()
+        if key.unit_hash and ctx.hashes.unit(text).startswith(key.unit_hash):
+            return RowPlan(r.row, task_id, Outcome.UNCHANGED, "未修改", seq, name, values)
+        a = self.mine.get(task_id)
+        if a is None or a.assignment_id != key.assignment_id:
+            return RowPlan(
+                r.row, task_id, Outcome.REJECTED, "该任务已不再分配给本单位", seq, name, values
+            )
+        pair = (a.assignment_id, unit_id)
+        current = ctx.latest.get(pair)
+        if _same_as(values, text, current):
+            return RowPlan(
+                r.row, task_id, Outcome.UNCHANGED, "与库中最新进展相同", seq, name, values
+            )
+        if values.status is None:
+            where = r.where(_STATUS)
+            return RowPlan(
+                r.row, task_id, Outcome.INVALID, f"{where}：填写了进展但未选择进展状态", seq, name
+            )
+        w = self.w
+        report = ReportInput(
+            assignment_id=a.assignment_id,
+            unit_id=unit_id,
+            report=values,
+            period=self.period,
+            source="workbook",
+            source_file=w.file_name,
+            source_sha256=w.sha256,
+            export_id=meta.export_id,
+            assignment_version=key.assignment_version,
         )
-    key = w.keys.get(r.task_id)
-    if key is None:
-        return RowPlan(
-            r.row,
-            r.task_id,
-            Outcome.REJECTED,
-            "该任务不在发给本单位的表中（可能从其他单位的表复制而来）",
-            seq,
-            name,
-        )
-    if r.task_id in seen:
-        return RowPlan(r.row, r.task_id, Outcome.REJECTED, "同一任务在表中出现多行", seq, name)
-    seen.add(r.task_id)
-    computed = ctx.hashes.lead(r.lead)
-    if not computed.startswith(key.lead_hash) or not key.lead_hash:
-        return RowPlan(
-            r.row,
-            r.task_id,
-            Outcome.REJECTED,
-            "灰色栏目（" + "、".join(_LEAD_HEADERS) + "）被改动，该行不予采用",
-            seq,
-            name,
-        )
-    values, problems = reader.read(r)
-    if values is None:
-        return RowPlan(r.row, r.task_id, Outcome.INVALID, "；".join(problems), seq, name)
-    text = values.as_text()
-    if key.unit_hash and ctx.hashes.unit(text).startswith(key.unit_hash):
-        return RowPlan(r.row, r.task_id, Outcome.UNCHANGED, "未修改", seq, name, values)
-    a = mine.get(r.task_id)
-    if a is None or a.assignment_id != key.assignment_id:
-        return RowPlan(
-            r.row, r.task_id, Outcome.REJECTED, "该任务已不再分配给本单位", seq, name, values
-        )
-    current = latest.get((a.assignment_id, unit_id))
-    if _same_as(values, text, current):
-        return RowPlan(r.row, r.task_id, Outcome.UNCHANGED, "与库中最新进展相同", seq, name, values)
-    if values.status is None:
-        where = r.where(_STATUS)
-        return RowPlan(
-            r.row, r.task_id, Outcome.INVALID, f"{where}：填写了进展但未选择进展状态", seq, name
-        )
-    report = ReportInput(
-        assignment_id=a.assignment_id,
-        unit_id=unit_id,
-        report=values,
-        period=period,
-        source="workbook",
-        source_file=w.file_name,
-        source_sha256=w.sha256,
-        export_id=meta.export_id,
-        assignment_version=key.assignment_version,
-    )
-    ctx.rely_on(r.task_id, a, unit_id)
-    task_version = ctx.task_versions.get(r.task_id, (0,))[0]
-    if task_version > key.task_version or a.version > key.assignment_version:
-        return RowPlan(
-            r.row,
-            r.task_id,
-            Outcome.CONFLICT,
-            f"导出后牵头单位修改了此任务（任务版本 {key.task_version}→{task_version}，"
-            f"分工版本 {key.assignment_version}→{a.version}）",
-            seq,
-            name,
-            values,
-            report,
-            in_file=r.lead,
-        )
-    if (
-        current is not None
-        and current.view.reported_at > meta.exported_at
-        and current.export_id != meta.export_id
-    ):
-        return RowPlan(
-            r.row,
-            r.task_id,
-            Outcome.CONFLICT,
-            f"导出后库中已有更新的进展（{current.view.reported_at:%Y-%m-%d %H:%M}，"
-            f"{current.view.source_file or '手工录入'}）",
-            seq,
-            name,
-            values,
-            report,
-        )
-    return RowPlan(r.row, r.task_id, Outcome.APPLIED, "新进展", seq, name, values, report)
+        task_version = ctx.rely_on(task_id, a, unit_id)
+        if task_version > key.task_version or a.version > key.assignment_version:
+            return RowPlan(
+                r.row,
+                task_id,
+                Outcome.CONFLICT,
+                f"导出后牵头单位修改了此任务（任务版本 {key.task_version}→{task_version}，"
+                f"分工版本 {key.assignment_version}→{a.version}）",
+                seq,
+                name,
+                values,
+                report,
+                in_file=r.lead,
+            )
+        if (
+            current is not None
+            and current.view.reported_at > meta.exported_at
+            and current.export_id != meta.export_id
+        ):
+            return RowPlan(
+                r.row,
+                task_id,
+                Outcome.CONFLICT,
+                f"导出后库中已有更新的进展（{current.view.reported_at:%Y-%m-%d %H:%M}，"
+                f"{current.view.source_file or '手工录入'}）",
+                seq,
+                name,
+                values,
+                report,
+            )
+        return RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report)
 
 
 def _plan_unidentified(
@@ -726,6 +772,18 @@ def apply_merge(
     ``check`` is called last before the commit (a job's cancel check: raising
     there rolls everything back).
     """
+    with paused_gc():
+        return _apply(db, plan, take_conflicts, backup_dir, note, check)
+
+
+def _apply(
+    db: Database,
+    plan: MergePlan,
+    take_conflicts: Iterable[tuple[int, int]],
+    backup_dir: Path | None,
+    note: str,
+    check: Callable[[], None] | None,
+) -> ApplyResult:
     chosen = chosen_reports(plan, take_conflicts)
     if not chosen:
         return ApplyResult(None, 0, 0, None)
