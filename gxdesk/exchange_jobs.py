@@ -21,7 +21,15 @@ from gxdesk.core.workbook_data import ReturnedWorkbook
 from gxdesk.exchange.ledger import write_ledger
 from gxdesk.exchange.safety import DEFAULT_LIMITS, BadFileError, Limits
 from gxdesk.exchange.unit_workbook import workbook_file_name, write_unit_workbook
-from gxdesk.exchange.workbook_reader import is_owner_file, read_returned_workbook
+from gxdesk.exchange.workbook_reader import (
+    CheckedFile,
+    SheetGrids,
+    check_returned_file,
+    is_owner_file,
+    parse_sheets,
+    read_returned_workbook,
+    returned_workbook,
+)
 from gxdesk.store import queries
 from gxdesk.store.database import Database
 from gxdesk.store.exports import build_unit_sheet, record_exports, reporting_units
@@ -128,13 +136,17 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     return files, skipped
 
 
+def _refused(path: Path, exc: Exception) -> FilePlan:
+    if isinstance(exc, OSError):
+        return refused_file(path, f"无法读取文件（{exc.strerror or exc}）")
+    return refused_file(path, str(exc))
+
+
 def _read_one(path: Path, limits: Limits) -> ReturnedWorkbook | FilePlan:
     try:
         return read_returned_workbook(path, limits)
-    except BadFileError as exc:
-        return refused_file(path, str(exc))
-    except OSError as exc:
-        return refused_file(path, f"无法读取文件（{exc.strerror or exc}）")
+    except (BadFileError, OSError) as exc:
+        return _refused(path, exc)
 
 
 def read_workbooks(
@@ -154,6 +166,11 @@ def read_workbooks(
     return out
 
 
+#: Files checked and handed to the parsing threads ahead of the one being finished:
+#: enough to keep them busy while the caller plans a batch (PLAN_BATCH files).
+READ_AHEAD = 16
+
+
 def iter_workbooks(
     paths: Sequence[Path],
     *,
@@ -164,13 +181,18 @@ def iter_workbooks(
 ) -> Iterator[list[ReturnedWorkbook | FilePlan]]:
     """The files read, in the order of ``paths``, in batches of those already read.
 
-    python-calamine releases the GIL while it parses, so a few threads overlap
-    one file's parsing with the checks of others, and with whatever the caller
-    does with a batch (the merge plans it) before asking for the next. At most
-    ``2 × threads`` files are read ahead; :class:`JobCancelled` between batches.
+    Reading has three stages (``workbook_reader``): the safety check and the
+    interpretation of rows run here, holding the GIL; python-calamine's parsing,
+    which releases it, runs on ``threads`` other threads (one per core unless
+    told; 0 reads on this thread only). So parsing goes on
+    while this thread checks the next files, and while the caller works on a
+    batch (the merge plans it) before asking for the next. Only this thread runs
+    Python for long: the GIL is not passed back and forth between readers. At
+    most :data:`READ_AHEAD` files wait in memory. ``step`` and ``cancelled`` are
+    called before each file is finished here (:class:`JobCancelled` ends reading).
     """
-    workers = threads or min(4, os.cpu_count() or 1)
-    if workers <= 1 or len(paths) <= 1:
+    workers = (os.cpu_count() or 1) if threads is None else threads
+    if workers < 1 or len(paths) <= 1:  # threads=0: everything on this thread
         for i, path in enumerate(paths):
             if cancelled():
                 raise JobCancelled()
@@ -179,33 +201,58 @@ def iter_workbooks(
         step(len(paths), len(paths), "")
         return
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gxdesk-read") as pool:
-        pending: deque[Future[ReturnedWorkbook | FilePlan]] = deque()
+        pending: deque[tuple[Path, CheckedFile | FilePlan, Future[SheetGrids] | None]] = deque()
         queued = iter(paths)
 
         def refill() -> None:
-            while len(pending) < 2 * workers:
-                nxt = next(queued, None)
-                if nxt is None:
+            while len(pending) < READ_AHEAD:
+                path = next(queued, None)
+                if path is None:
                     return
-                pending.append(pool.submit(_read_one, nxt, limits))
+                try:
+                    checked = check_returned_file(path, limits)
+                except (BadFileError, OSError) as exc:
+                    pending.append((path, _refused(path, exc), None))
+                    continue
+                pending.append((path, checked, pool.submit(parse_sheets, checked)))
+
+        def finish() -> ReturnedWorkbook | FilePlan:
+            path, checked, parsing = pending.popleft()
+            if parsing is None or isinstance(checked, FilePlan):
+                return checked  # type: ignore[return-value]
+            try:
+                return returned_workbook(checked, parsing.result())
+            except (BadFileError, OSError) as exc:
+                return _refused(path, exc)
 
         done = 0
+
+        def next_one() -> ReturnedWorkbook | FilePlan:
+            nonlocal done
+            if cancelled():
+                raise JobCancelled()
+            step(done, len(paths), paths[done].name)
+            done += 1
+            return finish()
+
         try:
             refill()
             while pending:
-                if cancelled():
-                    raise JobCancelled()
-                step(done, len(paths), paths[done].name)
-                batch = [pending.popleft().result()]
-                while pending and pending[0].done():
-                    batch.append(pending.popleft().result())
-                refill()  # the pool reads on while the caller works on this batch
-                done += len(batch)
+                batch = [next_one()]
+                while pending and (pending[0][2] is None or pending[0][2].done()):
+                    batch.append(next_one())
+                refill()
                 yield batch
         finally:
-            for f in pending:
-                f.cancel()
+            for _path, _checked, parsing in pending:
+                if parsing is not None:
+                    parsing.cancel()
     step(len(paths), len(paths), "")
+
+
+#: Files planned together: each batch costs a few queries for all its units, and
+#: planning it overlaps the reading of the files after it.
+PLAN_BATCH = 8
 
 
 def preview_merge(
@@ -222,8 +269,12 @@ def preview_merge(
     while the next ones are being read."""
     with paused_gc():
         planner = MergePlanner(db, confirm_units=confirm_units, on=on)
+        books: list[ReturnedWorkbook | FilePlan] = []
         done = 0
         for batch in iter_workbooks(paths, limits=limits, step=step, cancelled=cancelled):
-            planner.add(batch, paths[done : done + len(batch)])
-            done += len(batch)
+            books += batch
+            if len(books) >= PLAN_BATCH or done + len(books) == len(paths):
+                planner.add(books, paths[done : done + len(books)])
+                done += len(books)
+                books = []
         return planner.result()

@@ -21,6 +21,8 @@ from exchange_helpers import (
     open_for_edit,
     type_text,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gxdesk.core.model import Status
 from gxdesk.core.workbook_data import UnitReport
@@ -538,12 +540,23 @@ def test_threaded_reading_keeps_order_and_results(setup) -> None:  # type: ignor
     paths = sorted(files.values())
     bad = paths[0].parent / "坏.xlsx"
     bad.write_bytes(b"PK\x03\x04broken")
-    paths.insert(3, bad)
-    one = read_workbooks(paths, threads=1)
-    many = read_workbooks(paths, threads=3)
-    assert [w.file_name for w in one] == [w.file_name for w in many] == [p.name for p in paths]
-    assert [getattr(w, "sha256", None) for w in one] == [getattr(w, "sha256", None) for w in many]
-    assert many[3].error  # the broken one, in its place
+    paths.insert(3, bad)  # refused by the safety check, on the reading thread
+    from openpyxl import Workbook
+
+    no_sheet = paths[0].parent / "空白工作簿.xlsx"
+    Workbook().save(no_sheet)
+    paths.insert(5, no_sheet)  # refused while parsing, on a parsing thread
+    alone = read_workbooks(paths, threads=0)
+    names = [p.name for p in paths]
+    for threads in (1, 3):
+        many = read_workbooks(paths, threads=threads)
+        assert [w.file_name for w in alone] == [w.file_name for w in many] == names
+        assert [getattr(w, "sha256", None) for w in many] == [
+            getattr(w, "sha256", None) for w in alone
+        ]
+        assert [getattr(w, "rows", None) for w in many] == [getattr(w, "rows", None) for w in alone]
+        assert many[3].error == alone[3].error  # the broken ones, in their places
+        assert many[5].error == alone[5].error and "找不到进展表" in many[5].error
 
 
 def test_cli_export_creates_the_folder_and_names_tasks_nobody_receives(tmp_path: Path) -> None:
@@ -590,3 +603,37 @@ def test_planning_file_by_file_as_read_equals_one_batch(setup) -> None:  # type:
         assert plan.basis == at_once.basis
     assert at_once.counts()["applied"] == 6
     assert "完全相同" in (at_once.files[6].error or "") and at_once.files[7].error
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.sampled_from(
+                ["推进中", " 已办结 ", "完成", "50%", "0.5", "2014.9.30", "9月30日", "乱写"]
+            ),
+            st.text(max_size=8),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.integers(-5, 50000),
+            st.booleans(),
+            st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)),
+        ),
+        min_size=8,
+        max_size=8,
+    )
+)
+def test_the_text_read_beside_a_report_is_its_as_text(cells: list[object]) -> None:
+    """The merge hashes the text the value reader hands back with each report
+    (remembered per distinct cell); it must be exactly the report's as_text()."""
+    from gxdesk.core.workbook_data import ReturnedRow
+    from gxdesk.store.merge import _ValueReader
+
+    reader = _ValueReader(2014)
+    row = ReturnedRow(5, "T1", 1, ("",) * 6, tuple(cells), tuple("HIJKLMNO"))
+    for _ in range(2):  # the second time from the memo
+        report, text, problems = reader.read_with_text(row)
+        if report is None:
+            assert problems and text == ()
+        else:
+            assert text == report.as_text() and not problems

@@ -20,6 +20,7 @@ import hashlib
 import io
 import os
 import re
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
@@ -219,10 +220,30 @@ def _read_file(path: Path, limits: Limits) -> bytes:
     return data
 
 
-def read_returned_workbook(
+@dataclass(frozen=True)
+class CheckedFile:
+    """A returned file read into memory that passed every safety rule."""
+
+    path: Path
+    data: bytes
+    custom_xml: bytes | None  # docProps/custom.xml, as the check decompressed it
+
+
+@dataclass(frozen=True)
+class SheetGrids:
+    """What python-calamine read from a checked file: the cells, not yet interpreted."""
+
+    sha256: str
+    meta_grid: list[list[object]] | None  # the very-hidden identity sheet, if present
+    sheet: str
+    grid: list[list[object]]
+    header: tuple[int, dict[str, int]]
+
+
+def check_returned_file(
     path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
-) -> ReturnedWorkbook:
-    """Read a returned workbook; BadFileError (one Chinese line) when it cannot be used."""
+) -> CheckedFile:
+    """Stage 1 (holds the GIL): read the file and apply every rule of :func:`check_package`."""
     path = Path(path)
     data = _read_file(path, limits)
     if not data.startswith(ZIP_MAGICS):
@@ -233,50 +254,68 @@ def read_returned_workbook(
         raise BadFileError("含宏的工作簿（.xlsm）不予导入，请在 Excel 中另存为 .xlsx 后再发回")
     if package.kind != "xlsx":
         raise BadFileError("不是 Excel 工作簿（.xlsx）")
-    sha = hashlib.sha256(data).hexdigest()
+    return CheckedFile(path, data, package.parts.get("docProps/custom.xml"))
+
+
+def parse_sheets(checked: CheckedFile) -> SheetGrids:
+    """Stage 2 (mostly without the GIL): python-calamine reads the identity sheet and the
+    first sheet (visible ones first) whose header names the progress columns."""
+    sha = hashlib.sha256(checked.data).hexdigest()  # hashlib releases the GIL too
     try:
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
         sheets = wb.sheets_metadata
-        meta, keys, source = None, {}, ""
+        meta_grid = None
         for s in sheets:
             if s.name == META_SHEET:
-                meta, keys = _meta_from_sheet(wb.get_sheet_by_name(s.name).to_python())
-                source = "sheet" if meta else ""
+                meta_grid = wb.get_sheet_by_name(s.name).to_python()
                 break
-        if meta is None:
-            props = _custom_properties(package.parts.get("docProps/custom.xml"))
-            meta, keys = _meta_from_properties(props)
-            source = "properties" if meta else ""
         visible = pc.SheetVisibleEnum.Visible
         ordered = [s for s in sheets if s.name != META_SHEET]
         ordered.sort(key=lambda s: s.visible != visible)
-        found = None
         for s in ordered:
             grid = wb.get_sheet_by_name(s.name).to_python(skip_empty_area=False)
             header = _find_header(grid)
             if header:
-                found = (s.name, grid, *header)
-                break
-    except BadFileError:
-        raise
+                return SheetGrids(sha, meta_grid, s.name, grid, header)
     except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, ValueError) as exc:
         raise BadFileError(f"工作簿内容无法读取（{type(exc).__name__}）：文件可能已损坏") from exc
-    if found is None:
-        raise BadFileError("找不到进展表：没有一张工作表的表头含有“工作任务”和“进展状态”等栏目")
-    sheet_name, grid, header_row, fields = found
-    rows = _rows(grid, header_row, fields)
+    raise BadFileError("找不到进展表：没有一张工作表的表头含有“工作任务”和“进展状态”等栏目")
+
+
+def returned_workbook(checked: CheckedFile, grids: SheetGrids) -> ReturnedWorkbook:
+    """Stage 3 (holds the GIL): the file's identity and rows from what stage 2 read."""
+    meta, keys, source = None, {}, ""
+    if grids.meta_grid is not None:
+        meta, keys = _meta_from_sheet(grids.meta_grid)
+        source = "sheet" if meta else ""
+    if meta is None:
+        meta, keys = _meta_from_properties(_custom_properties(checked.custom_xml))
+        source = "properties" if meta else ""
+    header_row, fields = grids.header
     missing = tuple(h for f, h in UNIT_COLUMNS if f not in fields)
     return ReturnedWorkbook(
-        file_name=path.name,
-        sha256=sha,
-        sheet=sheet_name,
+        file_name=checked.path.name,
+        sha256=grids.sha256,
+        sheet=grids.sheet,
         meta=meta,
         meta_source=source,
         keys=keys,
-        rows=tuple(rows),
+        rows=tuple(_rows(grids.grid, header_row, fields)),
         missing_columns=missing,
-        unit_hint="" if meta else _unit_hint(grid, header_row, path.name),
+        unit_hint="" if meta else _unit_hint(grids.grid, header_row, checked.path.name),
     )
+
+
+def read_returned_workbook(
+    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
+) -> ReturnedWorkbook:
+    """Read a returned workbook; BadFileError (one Chinese line) when it cannot be used.
+
+    The three stages one after the other; ``exchange_jobs.iter_workbooks`` runs
+    stage 2 of some files on other threads while this thread works on others.
+    """
+    checked = check_returned_file(path, limits)
+    return returned_workbook(checked, parse_sheets(checked))
 
 
 def _rows(grid: list[list[object]], header_row: int, fields: dict[str, int]) -> list[ReturnedRow]:
@@ -308,7 +347,13 @@ def _rows(grid: list[list[object]], header_row: int, fields: dict[str, int]) -> 
                 r + 1,
                 read_text(key_value),
                 parse_task_key(key_value),
-                tuple([read_text(v) for v in lead_of(row)]),
+                # read_text() settles a non-blank str as itself: spare most calls
+                tuple(
+                    [
+                        v if type(v) is str and not v.isspace() else read_text(v)
+                        for v in lead_of(row)
+                    ]
+                ),
                 unit_of(row),
                 letters,
             )

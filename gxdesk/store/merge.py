@@ -26,6 +26,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from gxdesk.core.bulk import paused_gc
+from gxdesk.core.model import Status
 from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
 from gxdesk.core.workbook_data import (
     LEAD_COLUMNS,
@@ -200,22 +201,34 @@ class _ValueReader:
     """Reads the unit's columns of rows, remembering each distinct cell value once.
 
     A batch holds few distinct statuses, percents and dates (the drop-down
-    list, 50%, the end of the month), so most cells are a dictionary look-up.
+    list, 50%, the end of the month), so most cells are a dictionary look-up
+    that gives the value read and its text for :meth:`UnitReport.as_text`.
     Text and empty cells are their own key; any other value's key carries its
     type: ``1``, ``1.0`` and ``True`` are equal in a dict but read differently.
     """
 
     def __init__(self, year: int) -> None:
         self.year = year
-        self._status: dict[object, object] = {}
-        self._percent: dict[object, object] = {}
-        self._date: dict[object, object] = {}
+        self._status: dict[object, tuple[object, str]] = {}
+        self._percent: dict[object, tuple[object, str]] = {}
+        self._date: dict[object, tuple[object, str]] = {}
 
-    def _read_date(self, value: object) -> object:
-        return read_date(value, year=self.year)
+    def _read_status(self, value: object) -> tuple[object, str]:
+        found = read_status(value)
+        return found, (found.value if type(found) is Status else "")
+
+    def _read_percent(self, value: object) -> tuple[object, str]:
+        found = read_percent(value)
+        return found, (str(found) if type(found) is int else "")
+
+    def _read_date(self, value: object) -> tuple[object, str]:
+        found = read_date(value, year=self.year)
+        return found, (found.isoformat() if isinstance(found, dt.date) else "")
 
     @staticmethod
-    def _cached(memo: dict, value: object, read: Callable[[object], object]) -> object:
+    def _cached(
+        memo: dict, value: object, read: Callable[[object], tuple[object, str]]
+    ) -> tuple[object, str]:
         key = value if value is None or type(value) is str else (type(value), value)
         try:
             return memo[key]
@@ -226,31 +239,41 @@ class _ValueReader:
             return read(value)
 
     def read(self, row: ReturnedRow) -> tuple[UnitReport | None, list[str]]:
+        """The row's report, or None and the reasons (with cell addresses) why not."""
+        values, _text, problems = self.read_with_text(row)
+        return values, problems
+
+    def read_with_text(
+        self, row: ReturnedRow
+    ) -> tuple[UnitReport | None, tuple[str, ...], list[str]]:
+        """:meth:`read`, with the report's :meth:`UnitReport.as_text` (built from the
+        memo: a merge hashes the text of every row)."""
         status_raw, percent_raw, text, done_raw, evidence, problems, contact, phone = row.values
         cached = self._cached
-        status = cached(self._status, status_raw, read_status)
-        percent = cached(self._percent, percent_raw, read_percent)
-        done_on = cached(self._date, done_raw, self._read_date)
+        status, status_text = cached(self._status, status_raw, self._read_status)
+        percent, percent_text = cached(self._percent, percent_raw, self._read_percent)
+        done_on, done_text = cached(self._date, done_raw, self._read_date)
         if type(status) is Unreadable or type(percent) is Unreadable or type(done_on) is Unreadable:
             problems_found = [
                 f"{row.where(i)}：{found.reason}"
                 for i, found in ((_STATUS, status), (_PERCENT, percent), (_DONE_ON, done_on))
                 if isinstance(found, Unreadable)
             ]
-            return None, problems_found
-        return (
-            UnitReport(
-                status,  # type: ignore[arg-type]
-                percent,  # type: ignore[arg-type]
-                read_text(text),
-                done_on,  # type: ignore[arg-type]
-                read_text(evidence),
-                read_text(problems),
-                read_text(contact),
-                read_text(phone),
-            ),
-            [],
+            return None, (), problems_found
+        text, evidence, problems = read_text(text), read_text(evidence), read_text(problems)
+        contact, phone = read_text(contact), read_text(phone)
+        report = UnitReport(
+            status,  # type: ignore[arg-type]
+            percent,  # type: ignore[arg-type]
+            text,
+            done_on,  # type: ignore[arg-type]
+            evidence,
+            problems,
+            contact,
+            phone,
         )
+        as_text = (status_text, percent_text, text, done_text, evidence, problems, contact, phone)
+        return report, as_text, []
 
 
 def read_values(row: ReturnedRow, year: int) -> tuple[UnitReport | None, list[str]]:
@@ -572,10 +595,9 @@ class _FileRows:
         self.seen.add(task_id)
         if not key.lead_hash or not ctx.hashes.lead(r.lead).startswith(key.lead_hash):
             return RowPlan(r.row, task_id, Outcome.REJECTED, _EDITED_LEAD, seq, name)
-        values, problems = self.reader.read(r)
+        values, text, problems = self.reader.read_with_text(r)
         if values is None:
             return RowPlan(r.row, task_id, Outcome.INVALID, "；".join(problems), seq, name)
-        text = values.as_text()
         if key.unit_hash and ctx.hashes.unit(text).startswith(key.unit_hash):
             return RowPlan(r.row, task_id, Outcome.UNCHANGED, "未修改", seq, name, values)
         a = self.mine.get(task_id)
@@ -595,16 +617,17 @@ class _FileRows:
                 r.row, task_id, Outcome.INVALID, f"{where}：填写了进展但未选择进展状态", seq, name
             )
         w = self.w
-        report = ReportInput(
-            assignment_id=a.assignment_id,
-            unit_id=unit_id,
-            report=values,
-            period=self.period,
-            source="workbook",
-            source_file=w.file_name,
-            source_sha256=w.sha256,
-            export_id=meta.export_id,
-            assignment_version=key.assignment_version,
+        report = ReportInput(  # positional, in field order: one is built for every row
+            a.assignment_id,  # assignment_id
+            unit_id,
+            values,  # report
+            self.period,
+            None,  # reported_at: when applied
+            "workbook",  # source
+            w.file_name,
+            w.sha256,
+            meta.export_id,
+            key.assignment_version,
         )
         task_version = ctx.rely_on(task_id, a, unit_id)
         if task_version > key.task_version or a.version > key.assignment_version:
