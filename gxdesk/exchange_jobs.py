@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gxdesk.core.bulk import paused_gc
+from gxdesk.core.cancel import JobCancelled
 from gxdesk.core.workbook_data import ReturnedWorkbook
 from gxdesk.exchange.ledger import write_ledger
 from gxdesk.exchange.safety import DEFAULT_LIMITS, BadFileError, Limits
@@ -37,10 +38,6 @@ from gxdesk.store.merge import FilePlan, MergePlan, MergePlanner, refused_file
 
 Step = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
-
-
-class JobCancelled(Exception):
-    pass
 
 
 def _noop_step(_done: int, _total: int, _label: str) -> None:

@@ -247,3 +247,72 @@ def test_dropped_workbooks_go_to_merge_or_to_filling(window, tmp_path, monkeypat
     notes.write_bytes(b"%PDF-1.4")
     assert not _drop(window, [notes, files[0]])  # one unreadable kind refuses the drop
     assert len(merged) == 2 and len(filled) == 1
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_a_large_folder_shows_progress_cancels_cleanly_then_merges(
+    started, qtbot, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """合并回收的进展表 on a folder of 150 files, as the clerk does it: the progress dialog
+    appears and counts files; 取消 stops the reading with no message, no preview and
+    the database untouched; run again, the preview is accepted and one batch lands."""
+    import hashlib
+    import shutil
+
+    from gxdesk.store.merge import batches
+    from gxdesk.ui import jobs
+    from gxdesk.ui.merge_dialog import MergeDialog
+    from gxdesk.ui.qt import QtCore, QtWidgets
+
+    window = started
+    context = window.context
+    db = context.db
+    out = tmp_path / "回收"
+    out.mkdir()
+    filled = sorted(f.path for f in export_units(db, out, on=ON))
+    for i, path in enumerate(filled):
+        wb = open_for_edit(path)
+        ws = wb.worksheets[0]
+        cols, rows = columns(ws), data_rows(ws)
+        ws.cell(rows[next(iter(rows))], cols["进展状态"]).value = "推进中"
+        ws.cell(rows[next(iter(rows))], cols["进展情况"]).value = f"第{i}份回复"
+        wb.save(path)
+    copies = out / "重复发来的"  # the same replies mailed again, under other names
+    copies.mkdir()
+    while len(list(copies.glob("*.xlsx"))) + len(filled) < 150:
+        n = len(list(copies.glob("*.xlsx")))
+        shutil.copy(filled[n % len(filled)], copies / f"副本{n:03d}.xlsx")
+    folders = [out, copies]
+
+    def db_sha() -> str:
+        return hashlib.sha256(db.path.read_bytes()).hexdigest()
+
+    before = db_sha()
+    previews: list[MergeDialog] = []
+
+    def accept(dialog: MergeDialog) -> QtWidgets.QDialog.DialogCode:
+        previews.append(dialog)
+        return QtWidgets.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(MergeDialog, "exec", accept)
+    monkeypatch.setattr(jobs, "DIALOG_DELAY_MS", 0)
+
+    window.exchange.preview(folders)
+    job = context.jobs.active[-1]
+    qtbot.waitUntil(lambda: job.dialog is not None, timeout=10000)
+    dialog = job.dialog
+    assert dialog.windowTitle() == "读取回收的进展表"
+    qtbot.waitUntil(lambda: dialog.maximum() == 150 and dialog.value() > 0, timeout=10000)
+    cancel = next(b for b in dialog.findChildren(QtWidgets.QPushButton) if b.text() == "取消")
+    qtbot.mouseClick(cancel, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: job.is_finished, timeout=20000)
+    assert job.outcome == "cancelled"
+    assert not window.shown_messages  # a cancel is not an error
+    assert not previews and db_sha() == before and not batches(db)
+
+    window.exchange.preview(folders)
+    qtbot.waitUntil(lambda: bool(batches(db)), timeout=60000)
+    context.jobs.wait()
+    assert len(previews) == 1 and not window.shown_messages
+    batch = batches(db)[0]
+    assert batch.files == len(filled) and batch.reports == len(filled)  # copies: no twice

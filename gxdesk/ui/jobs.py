@@ -12,14 +12,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from gxdesk.core.cancel import JobCancelled
 from gxdesk.ui.qt import Qt, QtCore, QtWidgets
+
+__all__ = ["Job", "JobCancelled", "JobControl", "JobRunner"]
 
 DIALOG_DELAY_MS = 600
 POLL_MS = 50
-
-
-class JobCancelled(Exception):
-    """Raised by :meth:`JobControl.check` once the clerk pressed 取消."""
 
 
 class JobControl:
