@@ -181,6 +181,7 @@ class ApplyResult:
     applied: int
     files: int
     backup: Path | None
+    tasks: frozenset[int] = frozenset()  # the tasks that received a report
 
 
 def refused_file(path: str | Path, reason: str) -> FilePlan:
@@ -825,6 +826,12 @@ def _apply(
                 {"created_at": now, "note": note or f"合并 {len(files)} 个文件", "undone_at": None},
             ).scalar_one()
             add_reports(session, [r for _, r in chosen], batch_id=batch_id)
+            tasks = frozenset(
+                row[0]
+                for row in conn.exec_driver_sql(
+                    "SELECT DISTINCT task_id FROM progress WHERE batch_id = ?", (batch_id,)
+                )
+            )
             session.execute(
                 insert(MergedFile),
                 [
@@ -844,7 +851,7 @@ def _apply(
     except BaseException:
         backup.unlink(missing_ok=True)  # nothing was written: the backup is not needed
         raise
-    return ApplyResult(batch_id, len(chosen), len(files), backup)
+    return ApplyResult(batch_id, len(chosen), len(files), backup, tasks)
 
 
 def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: ignore[no-untyped-def]

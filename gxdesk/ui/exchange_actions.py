@@ -162,17 +162,9 @@ class ExchangeActions:
 
     def apply(self, plan: MergePlan, taken: set[tuple[int, int]]) -> None:
         from gxdesk.store.changes import Change
-        from gxdesk.store.merge import apply_merge, chosen_reports
+        from gxdesk.store.merge import apply_merge
 
         db = self.context.db
-        tasks = set()
-        with db.raw() as conn:  # type: ignore[union-attr]
-            for _f, report in chosen_reports(plan, taken):
-                row = conn.execute(
-                    "SELECT task_id FROM assignment WHERE id = ?", (report.assignment_id,)
-                ).fetchone()
-                if row:
-                    tasks.add(row[0])
 
         def done(result) -> None:  # type: ignore[no-untyped-def]
             from gxdesk.ui.merge_dialog import MergeBatchCommand
@@ -182,9 +174,9 @@ class ExchangeActions:
                 return
             text = f"合并第 {result.batch_id} 批（{result.applied} 条进展）"
             self.context.undo_stack.push(
-                MergeBatchCommand(self.context, result.batch_id, frozenset(tasks), text)
+                MergeBatchCommand(self.context, result.batch_id, result.tasks, text)
             )  # already written: pushing does not write again; Ctrl+Z withdraws the batch
-            self.context.notify(Change(tasks=frozenset(tasks)))
+            self.context.notify(Change(tasks=result.tasks))
             self.window.status_message(
                 f"已合并第 {result.batch_id} 批：{result.applied} 条进展，"
                 f"来自 {result.files} 个文件（合并前已备份，可撤销）"
