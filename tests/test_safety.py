@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from planfiles_make import (
     SMALL_PLAN,
     add_zero_member,
@@ -302,6 +305,17 @@ FAR_CELLS = {
     "escaped address": b'<row r="9"><c r="&#90;&#90;9"><v>1</v></c></row>',
     "attribute before r": b'<row r="9"><c s="0" r="ZZ9"><f>1+1</f></c></row>',
     "r hidden after a quoted >": b'<row r="9"><c s=">" r="ZZ9"><v>1</v></c></row>',
+    # python-calamine reads every r attribute of a tag and keeps the last (measured)
+    "second r": b'<row r="9"><c r="A9" r="ZZ9"><v>1</v></c></row>',
+    "second r, no space": b'<row r="9"><c r="A9"r="ZZ9"><v>1</v></c></row>',
+    "second r after s, no space": b'<row r="9"><c r="A9" s="0"r="ZZ9"><v>1</v></c></row>',
+    "second r after a quoted >": b'<row r="9"><c r="A9" s=">" r="ZZ9"><v>1</v></c></row>',
+    "second r after a quoted <": b'<row r="9"><c r="A9" t="<v>" r="ZZ9"><v>1</v></c></row>',
+    "tab before r": b'<row r="9"><c\tr="ZZ9"><v>1</v></c></row>',
+    "lower-case column": b'<row r="9"><c r="zz9"><v>1</v></c></row>',
+    "dollar signs": b'<row r="9"><c r="$ZZ$9"><v>1</v></c></row>',
+    "row beyond the limit": b'<row r="20001"><c r="A20001"><v>1</v></c></row>',
+    "empty addresses counted on": b'<row r="9">' + b'<c r=""><v>1</v></c>' * 201 + b"</row>",
 }
 
 
@@ -386,3 +400,330 @@ def test_check_package_hands_back_the_parts_and_kind(plan_xlsx):
     assert package.kind == "xlsx"
     assert package.parts["xl/worksheets/sheet1.xml"].lstrip().startswith(b"<")
     assert safety.check_zip(plan_xlsx).kind == "xlsx"
+
+
+def test_check_package_reads_members_as_zipfile_does(tmp_path, plan_xlsx):
+    """The parts are zipfile's bytes, deflated or stored, and a changed byte is refused."""
+    from gxdesk.exchange.safety import check_package
+
+    with zipfile.ZipFile(plan_xlsx) as zf:
+        expected = {n: zf.read(n) for n in zf.namelist() if zf.read(n).lstrip()[:1] == b"<"}
+    assert check_package(plan_xlsx.read_bytes()).parts == expected
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as zout:
+        for name, data in expected.items():
+            zout.writestr(name, data)
+    assert check_package(stored.read_bytes()).parts == expected
+    # one byte changed inside the stored sheet: only the CRC can tell
+    data = bytearray(stored.read_bytes())
+    at = bytes(data).index(b"<sheetData>") + 1
+    data[at] = ord("S")
+    with pytest.raises(BadFileError, match="损坏"):
+        check_package(bytes(data))
+
+
+def _patch_sizes(data: bytes, name: str, size: int) -> bytes:
+    """``data`` with the declared size of member ``name`` changed in both of its headers."""
+    import struct
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        local = zf.getinfo(name).header_offset
+    central = data.rindex(name.encode()) - 46  # the directory entry: its name follows 46 bytes
+    assert data[local : local + 4] == b"PK\x03\x04" and data[central : central + 4] == b"PK\x01\x02"
+    out = bytearray(data)
+    struct.pack_into("<L", out, local + 22, size)
+    struct.pack_into("<L", out, central + 24, size)
+    return bytes(out)
+
+
+def test_member_lying_about_its_size_is_never_inflated_beyond_it(plan_xlsx):
+    """zipfile would inflate such a member up to 1 GiB in one call before cutting it."""
+    import tracemalloc
+
+    from gxdesk.exchange.safety import check_package
+
+    big = b"<a>" + b" " * (30 * MB) + b"</a>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(plan_xlsx) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        zout.writestr("xl/lie.xml", big)
+    lying = _patch_sizes(buf.getvalue(), "xl/lie.xml", 100_000)  # under the 1 MB ratio floor
+    tracemalloc.start()
+    try:
+        with pytest.raises(BadFileError, match="损坏"):  # the CRC is that of 30 MB
+            check_package(lying)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * MB, peak
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_other_compression_methods_are_refused(tmp_path, plan_xlsx, method):
+    """Office writes stored and deflated members only; zipfile inflates the others unbounded."""
+    from gxdesk.exchange.safety import check_package
+
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(plan_xlsx) as zin, zipfile.ZipFile(odd, "w", method) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+    with pytest.raises(BadFileError, match="压缩方式"):
+        check_package(odd.read_bytes())
+    with pytest.raises(BadFileError, match="压缩方式"):
+        sniff(odd)
+
+
+def test_member_name_differing_from_the_directory_is_bad_file(plan_xlsx):
+    from gxdesk.exchange.safety import check_package
+
+    data = plan_xlsx.read_bytes()
+    with zipfile.ZipFile(plan_xlsx) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    at = info.header_offset + 30 + len("xl/worksheets/")
+    evil = data[:at] + b"S" + data[at + 1 :]  # the local header now says Sheet1.xml
+    with pytest.raises(BadFileError, match="损坏"):
+        check_package(evil)
+
+
+# --- the canonical fast path of check_sheet_xml -------------------------------------------
+
+SHEET_HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def sheet(rows: bytes, tail: bytes = b"") -> bytes:
+    return SHEET_HEAD + b"<sheetData>" + rows + b"</sheetData>" + tail + b"</worksheet>"
+
+
+CANONICAL_ROWS = (
+    b'<row r="1" spans="1:5" ht="24" customHeight="1" x14ac:dyDescent="0.25">'
+    b'<c r="A1" s="1" t="inlineStr"><is><t>&#24180;</t></is></c><c r="B1" s="2"><v>1</v></c>'
+    b'<c r="C1" t="n"><v>2</v></c><c r="D1"/><c r="E1" s="3"/><c r="F1" s="1" t="s"/></row>'
+    b'<row r="2"><c r="A2"><f>A1</f><v>1</v></c><c r="Z9999" t="str"><v>x</v></c></row>'
+    b'<row r="3"><c r="A3" s="1" t="s" cm="1"><v>0</v></c><c r="B3" t="n" s="1"><v>1</v></c>'
+    b'<c r="C3" vm="1" s="2"/></row>'
+)
+
+
+def no_walk(monkeypatch):  # type: ignore[no-untyped-def]
+    def walk(*a, **k):  # pragma: no cover - failing path
+        raise AssertionError("the part was walked: the fast path did not take it")
+
+    monkeypatch.setattr(safety, "_walk_sheet", walk)
+
+
+def test_canonical_parts_take_the_fast_path(monkeypatch, tmp_path, plan_xlsx):
+    """What openpyxl, Excel and gxdesk write is settled without the walk (no timing asserted)."""
+    from exchange_helpers import export_all, open_for_edit
+
+    from gxdesk.exchange.safety import check_package
+
+    merges = b'<mergeCells count="2"><mergeCell ref="A1:E1"/><mergeCell ref="B2:C3"/></mergeCells>'
+    part = sheet(CANONICAL_ROWS, merges)
+    walked = safety._walk_sheet(part, safety.DEFAULT_LIMITS, 0)
+    no_walk(monkeypatch)
+    assert safety.check_sheet_xml(part) == walked == 11 + 5 + 4
+    assert safety.check_sheet_xml(part, count=False) >= walked
+    assert check_package(plan_xlsx.read_bytes()).kind == "xlsx"
+    db, files = export_all(tmp_path)
+    db.close()
+    exported = next(iter(files.values()))
+    assert check_package(exported.read_bytes()).kind == "xlsx"
+    wb = open_for_edit(exported)  # a unit's program re-saves it
+    wb.save(exported)
+    assert check_package(exported.read_bytes()).kind == "xlsx"
+
+
+LIMITS = Limits(max_rows=20000, max_cols=200, max_cells=1000)
+# Each goes into a canonical sheet; every one must be refused, fast path or not.
+HOSTILE_PARTS = {
+    "far column": sheet(b'<row r="9"><c r="GS9"><v>1</v></c></row>'),
+    "far row": sheet(b'<row r="20001"><c r="A20001"><v>1</v></c></row>'),
+    "far column, lower case": sheet(b'<row r="9"><c r="zz9"><v>1</v></c></row>'),
+    "far column, dollars": sheet(b'<row r="9"><c r="$ZZ$9"><v>1</v></c></row>'),
+    "escaped address": sheet(b'<row r="9"><c r="&#90;&#90;9"><v>1</v></c></row>'),
+    "single quotes": sheet(b"<row r='9'><c r='ZZ9'><v>1</v></c></row>"),
+    "spaces around =": sheet(b'<row r="9"><c r = "ZZ9"><v>1</v></c></row>'),
+    "space inside the value": sheet(b'<row r="9"><c r=" ZZ9"><v>1</v></c></row>'),
+    "newline before r": sheet(b'<row r="9"><c\nr="ZZ9"><v>1</v></c></row>'),
+    "two spaces before r": sheet(b'<row r="9"><c  r="ZZ9"><v>1</v></c></row>'),
+    "r after s": sheet(b'<row r="9"><c s="1" r="ZZ9"><v>1</v></c></row>'),
+    "second r": sheet(b'<row r="9"><c r="A9" r="ZZ9"><v>1</v></c></row>'),
+    "second r, no space": sheet(b'<row r="9"><c r="A9"r="ZZ9"><v>1</v></c></row>'),
+    "second r after s and t": sheet(b'<row r="9"><c r="A9" s="1" t="n" r="ZZ9"><v>1</v></c></row>'),
+    "second r after a tab": sheet(b'<row r="9"><c r="A9"\tr="ZZ9"><v>1</v></c></row>'),
+    "second r after other attributes": sheet(
+        b'<row r="9"><c r="A9" t="n" s="1" cm="1" r="ZZ9"><v>1</v></c></row>'
+    ),
+    "second r after a quoted > in other attributes": sheet(
+        b'<row r="9"><c r="A9" cm=">" vm="1" r="ZZ9"><v>1</v></c></row>'
+    ),
+    "second r in a row": sheet(b'<row r="9" ht="20" r="30000"><c><v>1</v></c></row>'),
+    "second r, single quotes": sheet(b'<row r="9"><c r="A9" r=\'ZZ9\'><v>1</v></c></row>'),
+    "second r behind a quoted >": sheet(b'<row r="9"><c r="A9" s=">" r="ZZ9"><v>1</v></c></row>'),
+    "second r behind quoted tags": sheet(
+        b'<row r="9"><c r="A9" t="><v>1</v></c><c r=" r="ZZ9"><v>1</v></c></row>'
+    ),
+    "second r inside single-quoted s": sheet(
+        b'<row r="9"><c r="A9" s=\'"\' r="ZZ9" t=\'"\'><v>1</v></c></row>'
+    ),
+    "unquoted r": sheet(b'<row r="9"><c r=ZZ9><v>1</v></c></row>'),
+    "no r after a far empty cell": sheet(b'<row r="9"><c r="GR9"/><c><v>1</v></c></row>'),
+    "no r after a far row": sheet(b'<row r="20001"/><row><c><v>1</v></c></row>'),
+    "no r after a far row, row without r": sheet(
+        b'<row r="20000"/><row><c r="A"><v>1</v></c></row>'
+    ),
+    "empty addresses counted on": sheet(b'<row r="9">' + b'<c r=""><v>1</v></c>' * 201 + b"</row>"),
+    "row addresses only": sheet(b'<row r="9">' + b'<c r="9"><v>1</v></c>' * 201 + b"</row>"),
+    "prefixed cell": sheet(b'<row r="9"><x:c xmlns:x="urn:x" r="ZZ9"><x:v>1</x:v></x:c></row>'),
+    "prefixed row": sheet(b'<x:row xmlns:x="urn:x" r="30000"><c><v>1</v></c></x:row>'),
+    "prefixed cell after many colons": sheet(
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + b"10:30 " * 3000 + b"</t></is></c></row>"
+        b'<row r="9"><x:c xmlns:x="urn:x" r="ZZ9"><x:v>1</x:v></x:c></row>'
+    ),
+    "far merge": sheet(b"", b'<mergeCells><mergeCell ref="A1:GS9"/></mergeCells>'),
+    "far merge, single quotes": sheet(b"", b"<mergeCells><mergeCell ref='A1:ZZ9'/></mergeCells>"),
+    "second ref in a merge": sheet(
+        b"", b'<mergeCells><mergeCell ref="A1:B2"ref="A1:ZZ9"/></mergeCells>'
+    ),
+    "prefixed far merge": sheet(b"", b'<x:mergeCell xmlns:x="urn:x" ref="A1:ZZ9"/>'),
+    "prefixed cell early in a large part": sheet(
+        b'<row r="1"><x:c xmlns:x="urn:x" r="ZZ9"><x:v>1</x:v></x:c></row>'
+        + b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        + b"x" * 300_000
+        + b"</t></is></c></row>"
+    ),
+    "merge too large": sheet(b"", b'<mergeCells><mergeCell ref="A1:GR6"/></mergeCells>'),
+    "merges too many with the cells": sheet(
+        CANONICAL_ROWS, b'<mergeCells><mergeCell ref="A1:A999"/></mergeCells>'
+    ),
+    "too many cells": sheet(b'<row r="1">' + b'<c r="A1"/>' * 1001 + b"</row>"),
+    "invalid merge": sheet(b"", b'<mergeCells><mergeCell ref="A1:"/><mergeCell/></mergeCells>'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PARTS))
+def test_hostile_parts_are_refused(name):
+    part = HOSTILE_PARTS[name]
+    with pytest.raises(BadFileError) as err:
+        safety.check_sheet_xml(part, LIMITS)
+    msg = str(err.value)
+    assert CJK.search(msg) and "\n" not in msg, msg
+    with pytest.raises(BadFileError):  # and the walk agrees
+        safety._walk_sheet(part, LIMITS, 0)
+    if "many" not in name and "large" not in name:  # only counting needs count=True
+        with pytest.raises(BadFileError):
+            safety.check_sheet_xml(part, LIMITS, count=False)
+
+
+def test_rows_beyond_the_limit_are_refused():
+    """Short row numbers are what bound the rows openpyxl keeps when they are not counted."""
+    small = Limits(max_rows=20, max_cols=30)
+    part = sheet(b"".join(b'<row r="%d" ht="20"/>' % (10 + i) for i in range(25)))
+    with pytest.raises(BadFileError, match="行数过多"):
+        safety.check_sheet_xml(part, small)
+
+
+HARMLESS_PARTS = {
+    "far empty cell and row": sheet(
+        CANONICAL_ROWS + b'<row r="1048576" ht="20"><c r="XFD1048576" s="1"/></row>'
+    ),
+    "open empty far cell": sheet(b'<row r="9"><c r="ZZ9"> </c></row>'),
+    "merge as start and end tag": sheet(
+        CANONICAL_ROWS, b'<mergeCells><mergeCell ref="A1:B2"></mergeCell></mergeCells>'
+    ),
+    "quoted > in a value": sheet(b'<row r="9"><c r="A9" t="x>y"><v>1</v></c></row>'),
+    "r of other elements": sheet(CANONICAL_ROWS, b'<foo r="ZZ99999"/><a:b r="ZZ9"/>'),
+    "text that looks like a merge": sheet(
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>mergeCell/></t></is></c></row>'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HARMLESS_PARTS))
+def test_harmless_parts_are_accepted(name):
+    part = HARMLESS_PARTS[name]
+    assert safety.check_sheet_xml(part, LIMITS) == safety._walk_sheet(part, LIMITS, 0)
+
+
+# Generated sheets: the fast path must never accept what the walk refuses, nor count less.
+# Mostly canonical tags (so the fast path is taken), with one odd tag here and there.
+_SMALL = Limits(max_rows=50, max_cols=30, max_cells=40)  # short: one letter, one digit
+_SHORT = ["A1", "C5", "Z9", "z9", "B0"]
+_ANY = _SHORT + ["AD9", "AE9", "A50", "A51", "B10", "A", "9", "", "$A$1", "&#65;1", "A9 "]
+_ANY += ["A09", "AAA1", "A1000000000", "ZZ9"]
+_CANONICAL_ATTRS = [' r="{a}"', ' r="{a}" s="1"', ' r="{a}" s="2" t="n"', ' r="{a}" t="inlineStr"']
+_CANONICAL_ATTRS += [' r="{a}" t="n" s="1"', ' r="{a}" s="1" t="s" cm="1"']
+_ODD_ATTRS = [
+    " r='{a}'",
+    ' r = "{a}"',
+    '\tr="{a}"',
+    '  r="{a}"',
+    ' s="1" r="{a}"',
+    "",
+    ' r="{a}" r="{b}"',
+    ' r="{a}"r="{b}"',
+    ' r="{a}" s="1"r="{b}"',
+    ' r="{a}" s=">" r="{b}"',
+    ' r="{a}" t="<v>1</v></c><c " r="{b}"',
+    ' r="{a}" ht="{b}"',
+    ' r="{a}" cm="1" r="{b}"',
+    ' r="{a}" s="1" ref="{b}"',
+    ' r="{a}" cm="1"r="{b}"',
+    ' r="{a}" cm=">" r="{b}"',
+]
+_BODIES = ["/>", "></c>", "> </c>", "><v>1</v></c>", "><is><t>x</t></is></c>", "><f>1</f></c>"]
+
+
+@st.composite
+def _cells(draw):  # type: ignore[no-untyped-def]
+    if draw(st.integers(0, 4)):  # four in five: canonical
+        attrs = draw(st.sampled_from(_CANONICAL_ATTRS)).format(a=draw(st.sampled_from(_SHORT)))
+        return "<c" + attrs + draw(st.sampled_from(_BODIES))
+    a, b = draw(st.sampled_from(_ANY)), draw(st.sampled_from(_ANY))
+    attrs = draw(st.sampled_from(_CANONICAL_ATTRS + _ODD_ATTRS)).format(a=a, b=b)
+    body = draw(st.sampled_from(_BODIES))
+    if draw(st.booleans()):  # a prefixed element, its content too
+        return "<x:c" + attrs + body.replace("<v>", "<x:v>").replace("</", "</x:")
+    return "<c" + attrs + body
+
+
+@st.composite
+def _rows(draw):  # type: ignore[no-untyped-def]
+    if draw(st.integers(0, 3)):
+        n = draw(st.sampled_from(["1", "5", "9"]))
+        tag = draw(st.sampled_from([f'<row r="{n}">', f'<row r="{n}" spans="1:3" ht="20">']))
+    else:
+        n = draw(st.sampled_from(["1", "9", "10", "50", "51", "", "x"]))
+        tag = draw(
+            st.sampled_from(
+                ["<row>", f'<row ht="20" r="{n}">', f'<row r="{n}" r="1">', f"<row r='{n}'>"]
+                + [f'<row r="{n}">', f'<row r="{n}" ht="20">']
+            )
+        )
+    return tag + "".join(draw(st.lists(_cells(), max_size=8))) + "</row>"
+
+
+@st.composite
+def _sheets(draw):  # type: ignore[no-untyped-def]
+    rows = "".join(draw(st.lists(_rows(), max_size=6)))
+    refs = draw(st.lists(st.sampled_from(["A1:B2", "A1:A9", "A1:AD9", "C3", "A1:Z2", "B2:"])))
+    tail = "".join(f'<mergeCell ref="{r}"/>' for r in refs)
+    return sheet(rows.encode(), tail.encode())
+
+
+def _verdict(fn):  # type: ignore[no-untyped-def]
+    try:
+        return True, fn()
+    except BadFileError:
+        return False, None
+
+
+@settings(max_examples=400, deadline=None)
+@given(part=_sheets())
+def test_fast_path_agrees_with_the_walk(part: bytes) -> None:
+    fast = _verdict(lambda: safety.check_sheet_xml(part, _SMALL))
+    walk = _verdict(lambda: safety._walk_sheet(part, _SMALL, 0))
+    assert fast[0] == walk[0], part
+    if fast[0]:
+        assert fast[1] >= walk[1], part

@@ -16,9 +16,11 @@ Every plan or progress file is treated as hostile until proven otherwise:
 
 Every refusal is a :class:`BadFileError` carrying a one-line Chinese reason.
 
-Note on declared sizes: :mod:`zipfile` never returns more bytes than a member's
-declared ``file_size`` (and checks the CRC at the end), so a member that lies
-about its size cannot expand beyond what :func:`check_zip` accepted.
+Note on declared sizes: members are read by :class:`_Member`, which never
+inflates more than a member's declared ``file_size`` (and checks the CRC at the
+end), so a member that lies about its size cannot expand beyond what
+:func:`check_zip` accepted. (:mod:`zipfile` returns no more than that either, but
+inflates up to 1 GiB in one call before cutting.)
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from __future__ import annotations
 import io
 import os
 import re
+import struct
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,7 +126,7 @@ def sniff_bytes(data: bytes, name: str = "") -> str:
     if data.startswith(ZIP_MAGICS):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                return _zip_kind(zf)
+                return _zip_kind(zf, data)
         except BadFileError:
             raise
         except NotImplementedError:  # unknown compression method / zip version
@@ -141,12 +145,12 @@ def _ole_is_encrypted(data: bytes) -> bool:
     return any(n.encode("utf-16-le") in data for n in names)
 
 
-def _zip_kind(zf: zipfile.ZipFile) -> str:
+def _zip_kind(zf: zipfile.ZipFile, data: bytes) -> str:
+    """What the zip holds, from its names and ``[Content_Types].xml`` (``data`` is the zip)."""
     names = set(zf.namelist())
     if "[Content_Types].xml" not in names:
         raise BadFileError("ZIP 压缩包不是 Word/Excel 文档（缺少 [Content_Types].xml）")
-    with zf.open("[Content_Types].xml") as fh:
-        ctypes = fh.read(256 * 1024).lower()
+    ctypes = _Member(data, zf.getinfo("[Content_Types].xml")).read(256 * 1024).lower()
     lower = {n.lower() for n in names}
     if any(n.startswith("xl/") for n in lower):
         if "xl/vbaproject.bin" in lower or b"macroenabled" in ctypes:
@@ -238,9 +242,11 @@ def check_package(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Package:
 
     1. the file: not empty, at most ``max_file_bytes``, a readable zip with
        ``[Content_Types].xml`` (else the reasons of :func:`sniff`);
-    2. the members: at most ``max_members``, none encrypted, declared sizes within
+    2. the members: at most ``max_members``, none encrypted, stored or deflated
+       (the only methods Office writes), declared sizes within
        ``max_member_bytes`` and ``max_uncompressed_bytes`` together, compression
-       ratio at most ``max_ratio`` (members under 1 MB excepted);
+       ratio at most ``max_ratio`` (members under 1 MB excepted), and never
+       inflated beyond the declared size (see :class:`_Member`);
     3. every XML member: no DOCTYPE/ENTITY declaration, root element within the
        first 64 KB, UTF-8 or UTF-16 only;
     4. every XML member that holds cells (whatever its name: the workbook's
@@ -255,6 +261,9 @@ def check_package(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Package:
     merged cell. Empty cells, empty rows and the declared ``<dimension>`` do not
     count: neither reader allocates for them (measured), and files saved by
     Excel may carry them.
+
+    This runs on every returned file of a merge and holds the GIL, so it is
+    kept close to the cost of inflating the members (benchmarks/bench_safety.py).
     """
     if len(data) > limits.max_file_bytes:
         raise BadFileError(
@@ -265,13 +274,13 @@ def check_package(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Package:
         raise BadFileError("文件不是 Word/Excel 文档（不是 ZIP 格式的 Office 文件）")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            kind = _zip_kind(zf)
+            kind = _zip_kind(zf, data)
             infos = _check_members(zf, limits)
-            parts: dict[str, bytes] = {}
-            for info in infos:
-                xml = None if info.is_dir() else _xml_part(zf, info)
-                if xml is not None:
-                    parts[info.filename] = xml
+        parts: dict[str, bytes] = {}
+        for info in infos:
+            xml = None if info.is_dir() else _xml_part(data, info)
+            if xml is not None:
+                parts[info.filename] = xml
         # a cell takes at least 4 bytes (<c/>): small files need no counting
         count = sum(len(x) for x in parts.values()) // 4 > limits.max_cells
         cells = 0
@@ -314,36 +323,137 @@ def _check_members(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]
     return infos
 
 
-def _xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+#: zipfile's local file header (``structFileHeader``): signature, versions,
+#: flags, method, time, date, CRC, sizes, name length, extra length.
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_MAGIC = b"PK\x03\x04"
+_FLAG_ENCRYPTED = 0x1
+_FLAGS_UNSUPPORTED = 0x20 | 0x40  # compressed patched data, strong encryption
+_FLAG_UTF8_NAME = 0x800
+#: Bytes inflated per zlib call (see :meth:`_Member.read_chunks`).
+_INFLATE_STEP = 32 * 1024
+
+
+class _Member:
+    """One member of a zip held in memory, read the way ``ZipFile.open`` reads it, bounded.
+
+    ``ZipFile.open`` costs a file object, a header re-read and buffers per
+    member; this reads the member straight from the bytes, with the same checks
+    (local header magic, name equal to the central directory's, no encryption,
+    CRC once the member has been read to its end). Only the two methods Office
+    writes are accepted, stored and deflated; anything else (bzip2, LZMA, ...)
+    is refused as :exc:`NotImplementedError`, since zipfile inflates those
+    without any bound. Inflation never produces more than the declared
+    ``file_size`` (zipfile cuts to that size too, but only after inflating up to
+    1 GiB in one call), so a member lying about its size cannot expand beyond
+    what :func:`_check_members` accepted.
+    """
+
+    __slots__ = ("_info", "_raw", "_inflater", "_done", "_crc")
+
+    def __init__(self, data: bytes, info: zipfile.ZipInfo) -> None:
+        if info.flag_bits & _FLAG_ENCRYPTED:
+            raise BadFileError("文件内容经过加密，无法读取，请取消密码后另存再导入")
+        if info.flag_bits & _FLAGS_UNSUPPORTED or info.compress_type not in (
+            zipfile.ZIP_STORED,
+            zipfile.ZIP_DEFLATED,
+        ):
+            raise NotImplementedError(f"compression method {info.compress_type}")
+        offset = info.header_offset
+        header = data[offset : offset + _LOCAL_HEADER.size]
+        if len(header) != _LOCAL_HEADER.size:
+            raise zipfile.BadZipFile("Truncated file header")
+        fields = _LOCAL_HEADER.unpack(header)
+        if fields[0] != _LOCAL_MAGIC:
+            raise zipfile.BadZipFile("Bad magic number for file header")
+        start = offset + _LOCAL_HEADER.size
+        name = data[start : start + fields[10]]
+        if name.decode("utf-8" if fields[3] & _FLAG_UTF8_NAME else "cp437") != info.orig_filename:
+            raise zipfile.BadZipFile("File name in directory and header differ")
+        start += fields[10] + fields[11]
+        self._raw = data[start : start + info.compress_size]
+        if len(self._raw) != info.compress_size:
+            raise EOFError("member data truncated")
+        self._info = info
+        self._inflater = (
+            zlib.decompressobj(-zlib.MAX_WBITS)
+            if info.compress_type == zipfile.ZIP_DEFLATED
+            else None
+        )
+        self._done = 0  # bytes handed out so far
+        self._crc = 0
+
+    def read(self, n: int) -> bytes:
+        """The next ``n`` bytes at most (fewer at the end); checks the CRC on reaching the end."""
+        chunks = self.read_chunks(n)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def read_chunks(self, n: int) -> list[bytes]:
+        """:meth:`read` in pieces, for a caller that joins them with more."""
+        info = self._info
+        n = min(n, info.file_size - self._done)
+        if self._inflater is None:
+            chunks = [self._raw[self._done : self._done + max(n, 0)]]
+            got = len(chunks[0])
+            ended = self._done + got >= min(info.file_size, len(self._raw))
+        else:
+            inflater, chunks, got, ended = self._inflater, [], 0, n <= 0
+            while got < n:
+                # At most _INFLATE_STEP per call (never 0: zlib reads that as "no
+                # limit"): asked for a whole large part at once, zlib grows its
+                # output in blocks and joins them; in steps the same buffers are
+                # reused, which measured faster when parts come and go (a merge).
+                want = min(n - got, _INFLATE_STEP)
+                chunk = inflater.decompress(self._raw, want)
+                self._raw = inflater.unconsumed_tail  # the input still to inflate
+                chunks.append(chunk)
+                got += len(chunk)
+                # the stream ended, or all input is used and zlib stopped short
+                if inflater.eof or (not self._raw and len(chunk) < want):
+                    ended = True
+                    break
+        self._done += got
+        for chunk in chunks:
+            self._crc = zlib.crc32(chunk, self._crc)
+        if (ended or self._done >= info.file_size) and self._crc != info.CRC:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+        return chunks
+
+
+def _xml_part(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     """The member's bytes if it is XML (prolog checked, UTF-8), None if it is not XML.
 
-    Only the first ``XML_PROLOG_BYTES`` are read to decide; a non-XML member
+    Only the first ``XML_PROLOG_BYTES`` are inflated to decide; a non-XML member
     (images, ``vbaProject.bin``) is never decompressed further.
     """
-    with zf.open(info) as fh:
-        head = fh.read(XML_PROLOG_BYTES)
-        if not head:
-            return None
-        utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
-        if not utf16 and not _XML_START.match(head):
-            return None  # not XML (images, vbaProject.bin, ...)
-        data = head + fh.read()
+    member = _Member(data, info)
+    head = member.read(XML_PROLOG_BYTES)
+    if not head:
+        return None
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
+    if not utf16 and not _XML_START.match(head):
+        return None  # not XML (images, vbaProject.bin, ...)
+    if len(head) == XML_PROLOG_BYTES:  # perhaps more
+        xml = b"".join([head, *member.read_chunks(info.file_size)])
+    else:
+        xml = head
     if utf16:
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             encoding = "utf-16"
         else:
             encoding = "utf-16-le" if head[0:1] == b"<" else "utf-16-be"
-        text = data.decode(encoding, errors="replace")
+        text = xml.decode(encoding, errors="replace")
         _check_prolog(text[: XML_PROLOG_BYTES // 2], info.filename, utf16=True)
         return text.encode("utf-8")
     _check_prolog(head.decode("utf-8", errors="replace").lstrip("\ufeff"), info.filename)
-    return data
+    return xml
 
 
 def _check_prolog(text: str, name: str, *, utf16: bool = False) -> None:
     # "<!" is ASCII and no character upper-cases into it: without it there is
-    # nothing to look for, and upper-casing 64 KB of every part is spared
-    if "<!" in text and _declares(text):
+    # nothing to look for, and upper-casing 64 KB of every part is spared; and
+    # without a "!" (one memchr) there is no "<!" (a slower two-character search)
+    if "!" in text and "<!" in text and _declares(text):
         raise BadFileError(
             f"文件内部 XML 含有 DOCTYPE/ENTITY 声明（{name}），可能是恶意构造，已拒绝"
         )
@@ -356,8 +466,7 @@ def _check_prolog(text: str, name: str, *, utf16: bool = False) -> None:
         if not m:
             break
         pos = m.end()
-    rest = text[pos:]
-    if rest.startswith("<") and not rest.startswith("<!"):
+    if text.startswith("<", pos) and not text.startswith("<!", pos):
         return  # the root element starts within the bounded head: no DTD possible
     raise BadFileError(f"文件内部 XML 开头异常（{name}），可能是恶意构造，已拒绝")
 
@@ -374,34 +483,87 @@ _NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
 _ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
 # start and end tags of the elements that place cells, in document order
 _TAG = re.compile(rb"<(/?)" + _NAME + rb"(c|row|v|is|f|mergeCell)(?=[\s/>])" + _ATTRS + rb">")
-_ATTR = re.compile(rb"""(?:^|\s)(r|ref)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_UNQUOTED = re.compile(rb"""(?:^|\s)(?:r|ref)\s*=\s*[^"'\s]""")
+# An attribute starts after whitespace or right after the quote closing the one
+# before: python-calamine's parser reads <c r="A1"r="ZZ9"> as two r attributes
+# (and takes the last, measured), so the walk must see both.
+_ATTR = re.compile(rb"""(?<![^\s"'])(r|ref)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_UNQUOTED = re.compile(rb"""(?<![^\s"'])(?:r|ref)\s*=\s*[^"'\s]""")
 _ADDRESS = re.compile(rb"^\s*\$?([A-Za-z]{1,3})?\$?(\d{1,9})?\s*$")
-# a cell or row that is prefixed, or whose first attribute is not its address
-# (every spreadsheet program writes r= first): then the exact walk decides
-_UNUSUAL = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:(?:c|row|mergeCell)[\s/>]|(?:c|row)(?:[>/]|\s+(?!r\s*=\s*[\"'])))"
+_MERGE = re.compile(rb"<mergeCell(?=[\s/>])" + _ATTRS + rb">")
+# a prefixed element that places cells (<x:c>, <x:row>, <x:mergeCell>) holds one of these
+_PREFIXED = re.compile(rb":(?:c|row|mergeCell)[\s/>]")
+#: A regex pass over this many bytes costs about as much as looking at one colon
+#: found by memchr: colons are looked at one by one up to size / this, then one pass.
+_BYTES_PER_COLON = 2048
+#: The shortest cell start tag the canonical form allows, ``<c r="A1">``: cells never overlap.
+_CANONICAL_CELL_BYTES = 10
+# What may follow the address in a canonical start tag, up to its end. Every
+# attribute is spelled out (one space, a name not starting with r, "=", a
+# double-quoted value): the tag's end is then known whatever its values hold
+# (python-calamine's parser accepts ">" and "<" in them), and no second r
+# attribute can hide in it. Cells try the usual s= and t= first, one flat
+# choice (the cheapest spelling measured), then any such attributes (cm=, vm=,
+# ph=, another order); rows take any such attributes (spans, ht, x14ac:...).
+_ANY_ATTRIBUTES = rb"""(?: [a-qs-zA-Z][\w:.-]*="[^"]*+")*+/?>"""
+_CELL_REST = (
+    rb"""(?: s="[^"]*+" t="[^"]*+"/?>| s="[^"]*+"/?>| t="[^"]*+"/?>|/?>|"""
+    + _ANY_ATTRIBUTES
+    + rb")"
 )
-_MERGE = re.compile(rb"mergeCell(?=[\s/>])" + _ATTRS + rb">")
-_FAR_CACHE: dict[tuple[int, int], re.Pattern[bytes]] = {}
+_ROW_REST = _ANY_ATTRIBUTES
+_CANONICAL_CACHE: dict[tuple[int, int], tuple[re.Pattern[bytes], re.Pattern[bytes]] | None] = {}
 
 
-def _far_pattern(limits: Limits) -> re.Pattern[bytes]:
-    """Finds every address that *might* lie beyond the limits (rarely matches).
+def _canonical_patterns(limits: Limits) -> tuple[re.Pattern[bytes], re.Pattern[bytes]] | None:
+    """Find the first tag that is not in canonical form (with and without merges), or None.
 
-    Columns with as many letters as the widest allowed column, rows with as many
-    digits as the highest allowed row, and escaped addresses; whatever it finds
-    is then measured exactly.
+    Canonical: every unprefixed ``<c`` and ``<row`` start tag is
+    ``<c r="P203" s="5" t="inlineStr">`` or ``<row r="203" ht="30" …>`` to the
+    letter — `` r="`` first, an address with fewer letters than the widest
+    allowed column and fewer digits than the highest allowed row, then only
+    attributes spelled out as :data:`_ANY_ATTRIBUTES` says. Such a cell lies
+    within the limits by its only address, wherever it is. The first pattern
+    also stops at ``<mergeCell``, the second does not. None when the limits are
+    so small that no address is short (then every part is walked).
+
+    Both start with the literal ``<`` (``re`` jumps between literals quickly);
+    a canonical tag costs one failed look-ahead.
     """
     key = (limits.max_rows, limits.max_cols)
-    if key not in _FAR_CACHE:
-        letters = len(column_letters(max(limits.max_cols, 1)))
-        digits = len(str(max(limits.max_rows, 1)))
-        _FAR_CACHE[key] = re.compile(
-            rb"""r\s*=\s*["']\s*(?:&|\$?[A-Za-z]{%d}|\$?[A-Za-z]{0,3}\$?\d{%d})"""
-            % (letters, digits)
-        )
-    return _FAR_CACHE[key]
+    if key not in _CANONICAL_CACHE:
+        letters = len(column_letters(max(limits.max_cols, 1))) - 1
+        digits = len(str(max(limits.max_rows, 1))) - 1
+        if letters < 1 or digits < 1:
+            _CANONICAL_CACHE[key] = None
+        else:
+            column = rb"[A-Za-z]" if letters == 1 else rb"[A-Za-z]{1,%d}" % letters
+            cell = rb'c(?! r="%s\d{1,%d}"%s)(?=[\s/>])' % (column, digits, _CELL_REST)
+            row = rb'row(?! r="\d{1,%d}"%s)(?=[\s/>])' % (digits, _ROW_REST)
+            merge = rb"mergeCell(?=[\s/>])"
+            _CANONICAL_CACHE[key] = (
+                re.compile(rb"<(?:" + cell + rb"|" + row + rb"|" + merge + rb")"),
+                re.compile(rb"<(?:" + cell + rb"|" + row + rb")"),
+            )
+    return _CANONICAL_CACHE[key]
+
+
+def _has_prefixed_tag(xml: bytes) -> bool:
+    """Whether ``xml`` may hold a prefixed ``c``, ``row`` or ``mergeCell`` element.
+
+    Any ``<x:c …>`` holds ``:c`` and a delimiter. A worksheet has few colons
+    (the namespace URLs), each found by memchr; a part full of them (a theme,
+    times in text) takes one regex pass instead, as does a small part (where
+    the pass costs less than a few colons looked at one by one).
+    """
+    find = xml.find
+    pos = find(b":")
+    for _ in range(len(xml) // _BYTES_PER_COLON):
+        if pos < 0:
+            return False
+        if _PREFIXED.match(xml, pos):
+            return True
+        pos = find(b":", pos + 1)
+    return pos >= 0 and _PREFIXED.search(xml, pos) is not None
 
 
 def column_letters(number: int) -> str:
@@ -438,45 +600,48 @@ def check_sheet_xml(
     """Bound one XML part that may be a worksheet; returns the cells (and merged area) it holds.
 
     ``cells_before`` is what earlier parts of the same file already hold (the
-    cell limit is for the whole file). The usual part — every cell and row
-    addressed with ``r="…"`` first, no namespace prefixes, no address near the
-    limits, no merges — is settled with two byte searches; anything else takes
-    :func:`_walk_sheet`, which places every cell as a reader would.
+    cell limit is for the whole file). With ``count=False`` the result is only
+    an upper bound (the caller knows the file is too small to exceed the limit).
+
+    The usual part is in canonical form (see :func:`_canonical_patterns`): no
+    prefixed cell elements (:func:`_has_prefixed_tag`, memchr), and one regex
+    pass that finds no tag out of that form. Then every cell lies within the
+    limits by its only address — no cell relies on its neighbour or its row for
+    its place, and no second ``r`` hides in its tag (python-calamine takes the
+    last) — and distinct rows are fewer than ``max_rows`` (as are the rows
+    openpyxl keeps: by number); merges are measured exactly. Anything else takes
+    :func:`_walk_sheet`, which places every cell as a reader would. The fast
+    path accepts only what the walk accepts (tests/test_safety.py checks this
+    on generated sheets), at about a fortieth of its cost (measured).
     """
-    if _has_far_address(xml, limits) or _UNUSUAL.search(xml):
+    patterns = _canonical_patterns(limits)
+    if patterns is None or _has_prefixed_tag(xml):
         return _walk_sheet(xml, limits, cells_before)
-    area = _merged_area(xml, limits) if b"mergeCell" in xml else 0
-    if area and cells_before + area > limits.max_cells:
-        raise _too_many_cells(limits)
-    # Here every row and cell is addressed, and every address is short: rows
-    # below 10^(digits of max_rows - 1), columns with fewer letters than max_cols
-    # needs, so nothing lies beyond the limits and distinct rows are fewer than
-    # max_rows. Cells are counted only when the caller cannot bound them by size.
+    unusual, unusual_besides_merges = patterns
+    area = 0
+    m = unusual.search(xml)
+    if m is not None:
+        if not xml.startswith(b"<mergeCell", m.start()):
+            return _walk_sheet(xml, limits, cells_before)
+        if unusual_besides_merges.search(xml, m.end()) is not None:
+            return _walk_sheet(xml, limits, cells_before)
+        area = _merged_area(xml, limits, m.start())
+        if cells_before + area > limits.max_cells:
+            raise _too_many_cells(limits)
     if not count:
-        return len(xml) // 4 + area  # an upper bound, enough for the caller's total
-    cells = area + xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/")
+        return len(xml) // _CANONICAL_CELL_BYTES + area
+    # every cell tag is "<c r=…" here: this counts them all (and perhaps a few more)
+    cells = area + xml.count(b"<c ")
     if cells_before + cells > limits.max_cells:
         raise _too_many_cells(limits)
     return cells
 
 
-def _has_far_address(xml: bytes, limits: Limits) -> bool:
-    """Whether any ``r`` attribute (not ``…r`` such as ``error``) looks long enough to be far."""
-    far = _far_pattern(limits)
-    m = far.search(xml)
-    while m is not None:
-        if m.start() == 0 or xml[m.start() - 1] in b" \t\r\n":
-            return True
-        m = far.search(xml, m.end())
-    return False
-
-
-def _merged_area(xml: bytes, limits: Limits) -> int:
-    """Cells covered by the ``<mergeCell ref=…>`` of a part; refuses one beyond the limits."""
+def _merged_area(xml: bytes, limits: Limits, start: int = 0) -> int:
+    """Cells covered by the ``<mergeCell ref=…>`` from ``start`` on; refuses one beyond the limits."""
     area = 0
-    for attrs in _MERGE.findall(xml):
-        ref = dict((a, v1 or v2) for a, v1, v2 in _ATTR.findall(attrs)).get(b"ref", b"")
-        area += _merge_area(ref, limits)
+    for attrs in _MERGE.findall(xml, start):
+        area += _merge_area(_addresses(attrs).get(b"ref", b""), limits)
         if area > limits.max_cells:
             raise _too_many_cells(limits)
     return area
@@ -507,6 +672,15 @@ def _address(value: bytes, limits: Limits) -> tuple[int | None, int | None]:
     return row, col
 
 
+def _addresses(attrs: bytes) -> dict[bytes, bytes]:
+    """The ``r`` and ``ref`` attributes of a tag; refuses them repeated or unquoted."""
+    pairs = _ATTR.findall(attrs)
+    found = {a: v1 or v2 for a, v1, v2 in pairs}
+    if len(pairs) != len(found) or _UNQUOTED.search(attrs):
+        raise BadFileError("工作表中的单元格地址属性异常，文件内容异常，已拒绝")
+    return found
+
+
 def _walk_sheet(xml: bytes, limits: Limits, cells_before: int) -> int:
     """Place every cell the way a reader does (explicit ``r``, else next to the previous one)."""
     cells, rows, row, col = cells_before, 0, 0, 0
@@ -518,10 +692,7 @@ def _walk_sheet(xml: bytes, limits: Limits, cells_before: int) -> int:
             if tag == b"c":
                 open_cell = None
             continue
-        pairs = _ATTR.findall(attrs)
-        found = {a: v1 or v2 for a, v1, v2 in pairs}
-        if len(pairs) != len(found) or _UNQUOTED.search(attrs):
-            raise BadFileError("工作表中的单元格地址属性异常，文件内容异常，已拒绝")
+        found = _addresses(attrs)
         empty = attrs.rstrip().endswith(b"/")
         if tag == b"row":
             rows += 1
