@@ -5,7 +5,10 @@
 1. Merge: N returned workbooks of R rows each (exported by gxdesk, then filled in
    and re-saved with openpyxl, as a unit's spreadsheet program would) — reading,
    checking, validating and writing to the database, against python-calamine
-   just reading the same files. Target ≤ 1.5×.
+   just reading the same files. Target ≤ 1.5×. Printed with its two halves (the
+   preview the window shows, then the write), and again for the next month: the
+   database holds the first round and each unit changes one row in ten of its
+   pre-filled workbook (no target; what a clerk's second merge costs).
 2. Write: one styled unit workbook of W rows against xlsxwriter writing the same
    sheet (same cells, formats, validation, protection, print set-up). Target ≤ 3.2×.
    xlsxwriter is only a floor for this benchmark (the ``bench`` extra), never a
@@ -23,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -87,11 +91,11 @@ def build_database(folder: Path, units: int, tasks: int) -> Path:
     return path
 
 
-def fill_in(path: Path, n: int) -> None:
-    """What a unit does: change every row's status, percent, text and date, then save."""
+def fill_in(path: Path, n: int, every: int = 1) -> None:
+    """What a unit does: change status, percent, text and date of every ``every``-th row, save."""
     wb = load_workbook(path)
     ws = wb["进展填报"]
-    for r in range(4, ws.max_row + 1):
+    for r in range(4, ws.max_row + 1, every):
         ws.cell(r, 8).value = "推进中"
         ws.cell(r, 9).value = 0.6
         ws.cell(r, 10).value = f"第{n}个单位：已在门户网站公开，累计发布信息{r}条"
@@ -99,9 +103,53 @@ def fill_in(path: Path, n: int) -> None:
     wb.save(path)
 
 
-def bench_merge(n_files: int, n_rows: int, work: Path) -> tuple[float, float]:
+def read_floor(files: list[Path]) -> float:
+    """python-calamine reading every sheet of every file, one after the other."""
     import python_calamine as pc
 
+    def read_only() -> None:
+        for f in files:
+            wb = pc.CalamineWorkbook.from_path(str(f))
+            for name in wb.sheet_names:
+                wb.get_sheet_by_name(name).to_python()
+
+    return best(read_only)
+
+
+class MergeTimes(NamedTuple):
+    preview: float  # reading, checking and deciding every row
+    apply: float  # the checked backup and the one transaction
+    applied: int
+    unchanged: int
+
+    @property
+    def total(self) -> float:
+        return self.preview + self.apply
+
+
+def timed_merge(db_path: Path, pristine: Path, files: list[Path], work: Path) -> MergeTimes:
+    """The best of three merges, each on a fresh copy of ``pristine``."""
+    runs = []
+    for _ in range(3):
+        shutil.copy(pristine, db_path)
+        db = open_database(db_path)
+        try:
+            t0 = time.perf_counter()
+            plan = preview_merge(db, files, on=ON)
+            t1 = time.perf_counter()
+            result = apply_merge(db, plan, backup_dir=work / "backups")
+            t2 = time.perf_counter()
+        finally:
+            db.close()
+        runs.append(MergeTimes(t1 - t0, t2 - t1, result.applied, plan.counts()["unchanged"]))
+    return min(runs, key=lambda m: m.total)
+
+
+def bench_merge(
+    n_files: int, n_rows: int, work: Path
+) -> tuple[float, MergeTimes, float, MergeTimes]:
+    """First round: every row changed, empty database. Next month: the database holds
+    that round, the units get pre-filled workbooks and change one row in ten."""
     db_path = build_database(work, n_files, n_rows)
     out = work / "returned"
     out.mkdir()
@@ -112,29 +160,26 @@ def bench_merge(n_files: int, n_rows: int, work: Path) -> tuple[float, float]:
         fill_in(f, i)
     pristine = work / "pristine.sqlite"
     shutil.copy(db_path, pristine)
+    floor = read_floor(files)
+    first = timed_merge(db_path, pristine, files, work)
+    assert first.applied == n_files * n_rows, first
 
-    def read_only() -> None:
-        for f in files:
-            wb = pc.CalamineWorkbook.from_path(str(f))
-            for name in wb.sheet_names:
-                wb.get_sheet_by_name(name).to_python()
-
-    applied = []
-
-    def merge() -> None:
-        shutil.copy(pristine, db_path)
-        db = open_database(db_path)
-        try:
-            plan = preview_merge(db, files, on=ON)
-            result = apply_merge(db, plan, backup_dir=work / "backups")
-            applied.append(result.applied)
-        finally:
-            db.close()
-
-    floor = best(read_only)
-    ours = best(merge)
-    assert applied[-1] == n_files * n_rows, applied
-    return floor, ours
+    # next month: the first round merged, fresh workbooks pre-filled from it
+    shutil.copy(pristine, db_path)
+    db = open_database(db_path)
+    apply_merge(db, preview_merge(db, files, on=ON), backup_dir=work / "backups")
+    later = work / "next-month"
+    later.mkdir()
+    again = [f.path for f in export_units(db, later, on=ON + dt.timedelta(days=31))]
+    db.close()
+    for i, f in enumerate(again):
+        fill_in(f, i + 1000, every=10)
+    month2 = work / "month2.sqlite"
+    shutil.copy(db_path, month2)
+    floor2 = read_floor(again)
+    second = timed_merge(db_path, month2, again, work)
+    assert second.applied == n_files * len(range(0, n_rows, 10)), second
+    return floor, first, floor2, second
 
 
 def sheet_rows(n: int) -> tuple[SheetRow, ...]:
@@ -258,12 +303,21 @@ def main() -> int:
             f"write {args.write_rows} rows: xlsxwriter {w_floor:.3f} s, gxdesk {w_ours:.3f} s,"
             f" ratio {w_ours / w_floor:.2f} (target ≤ 3.2)"
         )
-        m_floor, m_ours = bench_merge(args.files, args.rows, work)
+        floor, first, floor2, second = bench_merge(args.files, args.rows, work)
         print(
-            f"merge {args.files} files × {args.rows} rows: calamine read {m_floor:.3f} s,"
-            f" gxdesk merge {m_ours:.3f} s, ratio {m_ours / m_floor:.2f} (target ≤ 1.5)"
+            f"merge {args.files} files × {args.rows} rows, every row changed:"
+            f" calamine read {floor:.3f} s, gxdesk merge {first.total:.3f} s"
+            f" (preview {first.preview:.3f} + apply {first.apply:.3f}),"
+            f" ratio {first.total / floor:.2f} (target ≤ 1.5)"
         )
-        ok = w_ours / w_floor <= 3.2 and m_ours / m_floor <= 1.5
+        print(
+            f"next month, database holding the first round, one row in ten changed:"
+            f" calamine read {floor2:.3f} s, gxdesk merge {second.total:.3f} s"
+            f" (preview {second.preview:.3f} + apply {second.apply:.3f}),"
+            f" ratio {second.total / floor2:.2f} ({second.applied} applied,"
+            f" {second.unchanged} unchanged)"
+        )
+        ok = w_ours / w_floor <= 3.2 and first.total / floor <= 1.5
     return 0 if ok else 1
 
 

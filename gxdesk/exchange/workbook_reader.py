@@ -1,16 +1,21 @@
 """Reading a returned progress workbook, fast, as untrusted input.
 
-Order of work: the file is read once into memory (for its sha256 and for the
-reader), checked in one pass by :func:`gxdesk.exchange.safety.check_package`
-(what it is, sizes, ratios, entities, the cells of every sheet), and only then
-handed to python-calamine, which reads values about 8× faster than openpyxl
-and releases the GIL while it parses (so ``exchange_jobs.read_workbooks``
-overlaps files). The custom document properties are a small XML part, taken
-from what the check already decompressed and read with defusedxml, only when
-the very-hidden sheet is gone.
+Three stages, so that a batch of files keeps two cores busy
+(``exchange_jobs.iter_workbooks``):
 
-Nothing here interprets values (that is :mod:`gxdesk.core.values`) or looks at
-the database (that is :mod:`gxdesk.store.merge`).
+1. :func:`check_returned_file` reads the file once into memory and checks it in
+   one pass with :func:`gxdesk.exchange.safety.check_package` (what it is,
+   sizes, ratios, entities, the cells of every sheet) — Python, holding the GIL;
+2. only then :func:`parse_sheets` hands it to python-calamine, which reads
+   values about 8× faster than openpyxl and releases the GIL while it parses
+   (the sha256 is taken here too: hashlib releases it as well);
+3. :func:`returned_workbook` turns the grids into the file's identity and rows —
+   Python again.
+
+The custom document properties are a small XML part, taken from what the check
+already decompressed and read with defusedxml, only when the very-hidden sheet
+is gone. Nothing here interprets values (that is :mod:`gxdesk.core.values`) or
+looks at the database (that is :mod:`gxdesk.store.merge`).
 """
 
 from __future__ import annotations
