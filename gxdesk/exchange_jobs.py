@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from gxdesk.core.bulk import paused_gc
+from gxdesk.core.bulk import bulk_work
 from gxdesk.core.cancel import JobCancelled
 from gxdesk.core.workbook_data import ReturnedWorkbook
 from gxdesk.exchange.ledger import write_ledger
@@ -264,7 +264,7 @@ def preview_merge(
 ) -> MergePlan:
     """Read and plan a merge (nothing is written): each batch of files is planned
     while the next ones are being read."""
-    with paused_gc():
+    with bulk_work():
         planner = MergePlanner(db, confirm_units=confirm_units, on=on)
         books: list[ReturnedWorkbook | FilePlan] = []
         done = 0

@@ -1,35 +1,41 @@
-"""The collector pause around bulk work: nested, thread-safe, always undone."""
+"""Bulk sections (collector paused, short GIL switches): nested, thread-safe, always undone."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 
 import pytest
 
-from gxdesk.core.bulk import paused_gc
+from gxdesk.core.bulk import BULK_SWITCH_INTERVAL, bulk_work
 
 
 def test_pause_nests_and_restores() -> None:
     assert gc.isenabled()
-    with paused_gc():
+    interval = sys.getswitchinterval()
+    with bulk_work():
         assert not gc.isenabled()
-        with paused_gc():
+        assert sys.getswitchinterval() == pytest.approx(BULK_SWITCH_INTERVAL)
+        with bulk_work():
             assert not gc.isenabled()
         assert not gc.isenabled()  # the outer section still runs
+        assert sys.getswitchinterval() == pytest.approx(BULK_SWITCH_INTERVAL)
     assert gc.isenabled()
+    assert sys.getswitchinterval() == interval
 
 
 def test_pause_is_undone_by_an_error() -> None:
-    with pytest.raises(RuntimeError), paused_gc():
+    interval = sys.getswitchinterval()
+    with pytest.raises(RuntimeError), bulk_work():
         raise RuntimeError("bad file")
-    assert gc.isenabled()
+    assert gc.isenabled() and sys.getswitchinterval() == interval
 
 
 def test_a_collector_switched_off_before_stays_off() -> None:
     gc.disable()
     try:
-        with paused_gc():
+        with bulk_work():
             pass
         assert not gc.isenabled()
     finally:
@@ -41,7 +47,7 @@ def test_overlapping_sections_in_threads_end_enabled() -> None:
     leave = threading.Event()
 
     def work() -> None:
-        with paused_gc():
+        with bulk_work():
             inside.wait()
             leave.wait()
 
