@@ -637,3 +637,68 @@ def test_the_text_read_beside_a_report_is_its_as_text(cells: list[object]) -> No
             assert problems and text == ()
         else:
             assert text == report.as_text() and not problems
+
+
+def test_next_month_untouched_same_as_latest_and_changed_rows(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The second round: the workbook goes out pre-filled with the first round. An
+    untouched row is 未修改 (settled by its hash, the database not asked); a row typed
+    to match what the lead office entered since is 与库中最新进展相同; a changed row
+    applies; and the lead office's newer entry on an untouched row is left alone."""
+    from gxdesk.store.exports import unit_assignments
+    from gxdesk.store.progress import ReportInput, add_reports
+
+    db, files = setup
+    unit = "市审计局"
+    wb = open_for_edit(files[unit])
+    ws = wb.worksheets[0]
+    cols, rows = columns(ws), data_rows(ws)
+    keys = list(rows)[:4]
+    for k in keys:
+        ws.cell(rows[k], cols["进展状态"]).value = "推进中"
+        type_text(ws.cell(rows[k], cols["进展情况"]), f"第一轮{k}")
+    wb.save(files[unit])
+    assert apply_merge(db, preview_merge(db, [files[unit]], on=ON)).applied == 4
+
+    later = tmp_path / "next"
+    later.mkdir()
+    from gxdesk.exchange_jobs import export_units
+
+    path = next(
+        f.path for f in export_units(db, later, on=ON + dt.timedelta(days=31)) if f.unit == unit
+    )
+    unit_id = queries.unit_by_name(db, unit).id
+    mine = unit_assignments(db, 1, unit_id)
+    lead_entry = UnitReport(Status.DONE, 100, "牵头单位录入")
+    with db.transaction() as s:  # after the export, on keys[1] and keys[3]
+        add_reports(
+            s,
+            [
+                ReportInput(mine[int(k[1:])].assignment_id, unit_id, lead_entry)
+                for k in (keys[1], keys[3])
+            ],
+        )
+    wb = open_for_edit(path)
+    ws = wb.worksheets[0]
+    cols, rows = columns(ws), data_rows(ws)
+    ws.cell(rows[keys[1]], cols["进展状态"]).value = "已完成"
+    ws.cell(rows[keys[1]], cols["完成进度%"]).value = 1
+    type_text(ws.cell(rows[keys[1]], cols["进展情况"]), "牵头单位录入")
+    type_text(ws.cell(rows[keys[2]], cols["进展情况"]), "第二轮有新进展")
+    wb.save(path)
+
+    plan = preview_merge(db, [path], on=ON + dt.timedelta(days=31))
+    by_task = {r.task_id: r for r in plan.files[0].rows}
+    t = [int(k[1:]) for k in keys]
+    assert (by_task[t[0]].outcome, by_task[t[0]].reason) == (Outcome.UNCHANGED, "未修改")
+    assert (by_task[t[1]].outcome, by_task[t[1]].reason) == (
+        Outcome.UNCHANGED,
+        "与库中最新进展相同",
+    )
+    assert by_task[t[2]].outcome is Outcome.APPLIED
+    assert by_task[t[2]].values.text == "第二轮有新进展"
+    assert (by_task[t[3]].outcome, by_task[t[3]].reason) == (Outcome.UNCHANGED, "未修改")
+    assert plan.counts()["applied"] == 1
+    assert apply_merge(db, plan).applied == 1
+    latest = _latest(db, unit)
+    assert latest[t[3]].text == "牵头单位录入"  # the untouched row did not overwrite it
+    assert latest[t[2]].text == "第二轮有新进展"

@@ -25,7 +25,7 @@ from typing import NamedTuple
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from gxdesk.core.bulk import paused_gc
+from gxdesk.core.bulk import bulk_work
 from gxdesk.core.model import Status
 from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
 from gxdesk.core.workbook_data import (
@@ -33,6 +33,7 @@ from gxdesk.core.workbook_data import (
     UNIT_FIELDS,
     ReturnedRow,
     ReturnedWorkbook,
+    RowKey,
     UnitReport,
     lead_hash,
     unit_hash,
@@ -261,8 +262,12 @@ class _ValueReader:
                 if isinstance(found, Unreadable)
             ]
             return None, (), problems_found
-        text, evidence, problems = read_text(text), read_text(evidence), read_text(problems)
-        contact, phone = read_text(contact), read_text(phone)
+        # read_text() keeps a non-blank str as it is and makes None "": spare the calls
+        text = text if type(text) is str and not text.isspace() else read_text(text)
+        evidence = "" if evidence is None else read_text(evidence)
+        problems = "" if problems is None else read_text(problems)
+        contact = contact if type(contact) is str and not contact.isspace() else read_text(contact)
+        phone = phone if type(phone) is str and not phone.isspace() else read_text(phone)
         report = UnitReport(
             status,  # type: ignore[arg-type]
             percent,  # type: ignore[arg-type]
@@ -353,11 +358,13 @@ class _Context:
     task_versions: dict[int, tuple[int, int, str, str]]  # task → version, plan, seq, name
     on: dt.date
     exports: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # id → plan, unit, rev
-    # (plan, unit) → task → assignment; (assignment, unit) → latest report and its
-    # fingerprint: a few queries for each batch of files, filled by prefetch
+    # (plan, unit) → task → assignment, for each batch of files (prefetch);
+    # (assignment, unit) → latest report and its fingerprint, for the rows that
+    # changed in a batch (load_reports)
     assignments: dict[tuple[int, int], dict[int, UnitAssignment]] = field(default_factory=dict)
     latest: dict[tuple[int, int], LatestReport] = field(default_factory=dict)
     fingerprints: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    reports_known: set[tuple[int, int]] = field(default_factory=set)  # pairs loaded (or none)
     basis: PlanBasis = field(default_factory=PlanBasis)
     hashes: _Hashes = field(default_factory=_Hashes)
     readers: dict[int, _ValueReader] = field(default_factory=dict)
@@ -403,13 +410,21 @@ class _Context:
         if not wanted:
             return
         found = unit_assignments_many(db, plan_id, wanted)
-        pairs = set()
         for u in wanted:
-            mine = found.get(u, {})
-            self.assignments[(plan_id, u)] = mine
-            pairs.update((a.assignment_id, u) for a in mine.values())
-        self.latest.update(latest_reports(db, pairs))
-        self.fingerprints.update(report_fingerprints(db, pairs))
+            self.assignments[(plan_id, u)] = found.get(u, {})
+
+    def load_reports(self, db: Database, pairs: Iterable[tuple[int, int]]) -> None:
+        """The latest report and fingerprint of each (assignment, unit) pair not yet known.
+
+        Asked only for the rows that differ from what went out: in a later month
+        most rows come back untouched and are settled by their hash alone.
+        """
+        wanted = set(pairs) - self.reports_known
+        if not wanted:
+            return
+        self.latest.update(latest_reports(db, wanted))
+        self.fingerprints.update(report_fingerprints(db, wanted))
+        self.reports_known |= wanted
 
 
 def _context(db: Database, on: dt.date) -> _Context:
@@ -473,6 +488,7 @@ class MergePlanner:
         for plan_id, unit_ids in by_plan.items():
             ctx.prefetch(db, plan_id, sorted(unit_ids))
         added = []
+        changed: list[tuple[FilePlan, list[_Changed]]] = []
         for i, w in enumerate(workbooks):
             if isinstance(w, FilePlan):
                 added.append(w)
@@ -487,8 +503,13 @@ class MergePlanner:
                 if w.meta is None:
                     _plan_unidentified(db, ctx, w, fp, self._confirm.get(path))
                 else:
-                    _plan_identified(db, ctx, w, fp)
+                    changed.append((fp, _plan_identified(db, ctx, w, fp)))
             added.append(fp)
+        # second pass: the rows that differ from what went out, against the database
+        ctx.load_reports(db, (c.pair for _fp, rows in changed for c in rows))
+        for fp, rows in changed:
+            for c in rows:
+                fp.rows[c.index] = c.decide(ctx)
         self._files.extend(added)
         return added
 
@@ -510,7 +531,11 @@ def plan_merge(
     return planner.result()
 
 
-def _plan_identified(db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FilePlan) -> None:
+def _plan_identified(
+    db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FilePlan
+) -> list[_Changed]:
+    """Decide what the file alone can decide; returns the rows still to be compared
+    with the database (their places in ``fp.rows`` hold a placeholder until then)."""
     meta = w.meta
     assert meta is not None
     fp.export_id = meta.export_id
@@ -519,21 +544,21 @@ def _plan_identified(db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FileP
     record = ctx.exports.get(meta.export_id)
     if plan is None:
         fp.error = f"文件属于本数据库中没有的计划（编号 {meta.plan_id}，{meta.plan_year}年）"
-        return
+        return []
     if record is None:
         fp.error = "文件的导出编号在本数据库中没有登记：不是由本台账导出的文件，或导出记录已丢失"
-        return
+        return []
     if record[0] != meta.plan_id or record[1] != meta.unit_id:
         fp.error = "文件的识别信息与导出记录不符（单位或计划被改动），不予合并"
-        return
+        return []
     unit = ctx.units.get(meta.unit_id)
     if unit is None:
         fp.error = f"单位“{meta.unit_name}”已不在本数据库中"
-        return
+        return []
     fp.unit_id, fp.unit, fp.plan_id = unit.id, unit.name, plan.id
     if w.missing_columns:
         fp.error = "进展表缺少栏目：" + "、".join(w.missing_columns)
-        return
+        return []
     duplicate = ctx.merged.get(w.sha256)
     if duplicate is not None:
         fp.duplicate_of = duplicate
@@ -541,11 +566,14 @@ def _plan_identified(db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FileP
             RowPlan(r.row, r.task_id, Outcome.UNCHANGED, f"此文件已在第 {duplicate} 批合并过")
             for r in w.rows
         ]
-        return
-    fp.rows = _FileRows(ctx, w, ctx.mine(db, plan.id, unit.id), unit.id, plan.year).plan()
+        return []
+    rows = _FileRows(ctx, w, ctx.mine(db, plan.id, unit.id), unit.id, plan.year).plan()
+    fp.rows = [r if isinstance(r, RowPlan) else _PENDING for r in rows]  # type: ignore[misc]
+    return [r for r in rows if isinstance(r, _Changed)]
 
 
 _EDITED_LEAD = "灰色栏目（" + "、".join(_LEAD_HEADERS) + "）被改动，该行不予采用"
+_BLANK_UNIT_HASH = unit_hash(UnitReport().as_text())
 
 
 class _FileRows:
@@ -570,11 +598,12 @@ class _FileRows:
         self.seen: set[int] = set()
         self.period = meta.exported_at.strftime("%Y-%m")
 
-    def plan(self) -> list[RowPlan]:
-        return [self.row(r) for r in self.w.rows]
+    def plan(self) -> list[RowPlan | _Changed]:
+        return [self.row(i, r) for i, r in enumerate(self.w.rows)]
 
-    def row(self, r: ReturnedRow) -> RowPlan:
-        ctx, meta, unit_id = self.ctx, self.meta, self.unit_id
+    def row(self, index: int, r: ReturnedRow) -> RowPlan | _Changed:
+        """The row's outcome when the file alone decides it, else a :class:`_Changed`."""
+        ctx = self.ctx
         seq, name = r.lead[0], r.lead[2]
         task_id = r.task_id
         if task_id is None:
@@ -599,16 +628,46 @@ class _FileRows:
         values, text, problems = self.reader.read_with_text(r)
         if values is None:
             return RowPlan(r.row, task_id, Outcome.INVALID, "；".join(problems), seq, name)
-        if key.unit_hash and ctx.hashes.unit(text).startswith(key.unit_hash):
+        if key.unit_hash and (
+            # exported blank (the usual first round): untouched when still blank,
+            # which spares hashing every row of it
+            not any(text)
+            if _BLANK_UNIT_HASH.startswith(key.unit_hash)
+            else ctx.hashes.unit(text).startswith(key.unit_hash)
+        ):
             return RowPlan(r.row, task_id, Outcome.UNCHANGED, "未修改", seq, name, values)
         a = self.mine.get(task_id)
         if a is None or a.assignment_id != key.assignment_id:
             return RowPlan(
                 r.row, task_id, Outcome.REJECTED, "该任务已不再分配给本单位", seq, name, values
             )
-        pair = (a.assignment_id, unit_id)
-        current = ctx.latest.get(pair)
-        if _same_as(values, text, current):
+        return _Changed(self, index, r, key, values, text, a)
+
+
+class _Changed(NamedTuple):
+    """A row that differs from what went out, still to be compared with the database:
+    its latest report (unchanged? a newer one since the export?) and the versions
+    (a conflict?). Decided once the batch's reports are loaded (load_reports)."""
+
+    file: _FileRows
+    index: int  # in the file's rows
+    r: ReturnedRow
+    key: RowKey
+    values: UnitReport
+    text: tuple[str, ...]
+    a: UnitAssignment
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        return (self.a.assignment_id, self.file.unit_id)
+
+    def decide(self, ctx: _Context) -> RowPlan:
+        f, r, key, values, a = self.file, self.r, self.key, self.values, self.a
+        meta, unit_id, task_id = f.meta, f.unit_id, r.task_id
+        assert task_id is not None
+        seq, name = r.lead[0], r.lead[2]
+        current = ctx.latest.get(self.pair)
+        if _same_as(values, self.text, current):
             return RowPlan(
                 r.row, task_id, Outcome.UNCHANGED, "与库中最新进展相同", seq, name, values
             )
@@ -617,12 +676,12 @@ class _FileRows:
             return RowPlan(
                 r.row, task_id, Outcome.INVALID, f"{where}：填写了进展但未选择进展状态", seq, name
             )
-        w = self.w
+        w = f.w
         report = ReportInput(  # positional, in field order: one is built for every row
             a.assignment_id,  # assignment_id
             unit_id,
             values,  # report
-            self.period,
+            f.period,
             None,  # reported_at: when applied
             "workbook",  # source
             w.file_name,
@@ -663,6 +722,10 @@ class _FileRows:
         return RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report)
 
 
+#: Holds a changed row's place in FilePlan.rows until it is decided.
+_PENDING = RowPlan(0, None, Outcome.UNMATCHED, "")
+
+
 def _plan_unidentified(
     db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FilePlan, unit_id: int | None
 ) -> None:
@@ -700,6 +763,7 @@ def _plan_unidentified(
         ]
         return
     mine = ctx.mine(db, plan.id, unit.id)
+    ctx.load_reports(db, ((a.assignment_id, unit.id) for a in mine.values()))
     latest = ctx.latest
     reader = ctx.reader(plan.year)
     seen: set[int] = set()
@@ -796,7 +860,7 @@ def apply_merge(
     ``check`` is called last before the commit (a job's cancel check: raising
     there rolls everything back).
     """
-    with paused_gc():
+    with bulk_work():
         return _apply(db, plan, take_conflicts, backup_dir, note, check)
 
 

@@ -27,6 +27,7 @@ from gxdesk.core.workdays import CalendarUnknownError, DayOverride, WorkdayCalen
 from gxdesk.store.database import Database
 
 _date = dt.date.fromisoformat
+_STATUS_OF = {s.value: s for s in Status}
 _datetime = dt.datetime.fromisoformat
 
 
@@ -181,7 +182,7 @@ def _progress_view(r: tuple) -> ProgressView:
         r[3],
         r[4],
         r[5],
-        Status(r[6]),
+        _STATUS_OF.get(r[6]) or Status(r[6]),  # a dict look-up: Status() is slow per row
         r[7],
         r[8],
         _d(r[9]),
