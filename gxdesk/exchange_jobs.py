@@ -181,11 +181,11 @@ def iter_workbooks(
     Reading has three stages (``workbook_reader``): the safety check and the
     interpretation of rows run here, holding the GIL; python-calamine's parsing,
     which releases it, runs on ``threads`` other threads (one per core unless
-    told; 0 reads on this thread only). So parsing goes on
-    while this thread checks the next files, and while the caller works on a
-    batch (the merge plans it) before asking for the next. Only this thread runs
-    Python for long: the GIL is not passed back and forth between readers. At
-    most :data:`READ_AHEAD` files wait in memory. ``step`` and ``cancelled`` are
+    told; 0 reads everything on this thread). So parsing goes on while this
+    thread checks the next files, and while the caller works on a batch (the
+    merge plans it) before asking for the next. Only this thread runs Python for
+    long: the GIL is not passed back and forth between readers. At most
+    :data:`READ_AHEAD` files wait in memory. ``step`` and ``cancelled`` are
     called before each file is finished here (:class:`JobCancelled` ends reading).
     """
     workers = (os.cpu_count() or 1) if threads is None else threads
@@ -215,9 +215,10 @@ def iter_workbooks(
 
         def finish() -> ReturnedWorkbook | FilePlan:
             path, checked, parsing = pending.popleft()
-            if parsing is None or isinstance(checked, FilePlan):
-                return checked  # type: ignore[return-value]
+            if isinstance(checked, FilePlan):  # refused by the check: nothing was parsed
+                return checked
             try:
+                assert parsing is not None
                 return returned_workbook(checked, parsing.result())
             except (BadFileError, OSError) as exc:
                 return _refused(path, exc)

@@ -546,6 +546,14 @@ def test_threaded_reading_keeps_order_and_results(setup) -> None:  # type: ignor
     no_sheet = paths[0].parent / "空白工作簿.xlsx"
     Workbook().save(no_sheet)
     paths.insert(5, no_sheet)  # refused while parsing, on a parsing thread
+    broken_xml = paths[0].parent / "表格内容被截断.xlsx"
+    with zipfile.ZipFile(paths[0]) as zin, zipfile.ZipFile(broken_xml, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # well-formed for the check, not for the reader
+            zout.writestr(info.filename, data)
+    paths.insert(7, broken_xml)
     alone = read_workbooks(paths, threads=0)
     names = [p.name for p in paths]
     for threads in (1, 3):
@@ -557,6 +565,7 @@ def test_threaded_reading_keeps_order_and_results(setup) -> None:  # type: ignor
         assert [getattr(w, "rows", None) for w in many] == [getattr(w, "rows", None) for w in alone]
         assert many[3].error == alone[3].error  # the broken ones, in their places
         assert many[5].error == alone[5].error and "找不到进展表" in many[5].error
+        assert many[7].error == alone[7].error and "无法读取" in many[7].error
 
 
 def test_cli_export_creates_the_folder_and_names_tasks_nobody_receives(tmp_path: Path) -> None:

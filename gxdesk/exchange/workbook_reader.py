@@ -282,9 +282,19 @@ def parse_sheets(checked: CheckedFile) -> SheetGrids:
             header = _find_header(grid)
             if header:
                 return SheetGrids(sha, meta_grid, s.name, grid, header)
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, ValueError) as exc:
-        raise BadFileError(f"工作簿内容无法读取（{type(exc).__name__}）：文件可能已损坏") from exc
+    except Exception as exc:  # calamine's own errors (their names vary by version)
+        raise _unreadable(exc) from exc
+    except BaseException as exc:
+        # a panic inside the Rust reader arrives as pyo3's PanicException, which is
+        # not an Exception: one file must not end the reading of the others
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _unreadable(exc) from exc
     raise BadFileError("找不到进展表：没有一张工作表的表头含有“工作任务”和“进展状态”等栏目")
+
+
+def _unreadable(exc: BaseException) -> BadFileError:
+    return BadFileError(f"工作簿内容无法读取（{type(exc).__name__}）：文件可能已损坏")
 
 
 def returned_workbook(checked: CheckedFile, grids: SheetGrids) -> ReturnedWorkbook:

@@ -282,11 +282,6 @@ class _ValueReader:
         return report, as_text, []
 
 
-def read_values(row: ReturnedRow, year: int) -> tuple[UnitReport | None, list[str]]:
-    """The unit's columns of ``row`` read, or the reasons (with cell addresses) why not."""
-    return _ValueReader(year).read(row)
-
-
 class _Hashes:
     """lead_hash / unit_hash remembered by their input (a group task's lead columns
     are the same in every member's file; untouched pre-fills repeat)."""
