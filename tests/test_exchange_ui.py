@@ -61,6 +61,12 @@ def test_preview_lists_rows_filters_and_takes_conflicts(qtbot, qtmodeltester, pl
     assert model.rowCount() == 1 and model.data(model.index(0, 0)) == "坏.xlsx"
     dialog.filter.setCurrentIndex(dialog.filter.findData(Outcome.INVALID.value))
     assert model.rowCount() == 1 and "K" in model.data(model.index(0, 5))
+    dialog.filter.setCurrentIndex(dialog.filter.findData(Outcome.APPLIED.value))
+    dialog.table.selectRow(0)
+    shown = dialog.detail.toPlainText()  # every column that would be written
+    for header in ("进展状态", "完成进度%", "进展情况", "完成时间", "佐证材料", "联系电话"):
+        assert header in shown
+    assert "已完成" in shown
 
 
 @pytest.fixture()

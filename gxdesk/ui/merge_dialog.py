@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from gxdesk.core.workbook_data import LEAD_COLUMNS
+from gxdesk.core.workbook_data import LEAD_COLUMNS, UNIT_COLUMNS
 from gxdesk.store.changes import Change
 from gxdesk.store.merge import (
     FilePlan,
@@ -254,12 +254,13 @@ class MergeDialog(QtWidgets.QDialog):
             self.detail.setPlainText(f"{line.file.file_name}\n{line.file.error}")
             return
         parts = [f"<b>{r.outcome.label}</b>：{_esc(r.reason)}"]
-        if r.values is not None:
-            v = r.values
-            parts.append(
-                f"表中填报：{v.status.value if v.status else '—'}，"
-                f"{'' if v.percent is None else str(v.percent) + '%'} {_esc(v.text)}"
+        if r.values is not None:  # all eight columns, as they would be written
+            shown = zip(UNIT_COLUMNS, r.values.as_text(), strict=True)
+            rows = "".join(
+                f"<tr><td>{h}</td><td>{_esc(t + '%' if f == 'percent' and t else t) or '—'}</td></tr>"
+                for (f, h), t in shown
             )
+            parts.append(f"表中填报：<table border=1 cellspacing=0 cellpadding=3>{rows}</table>")
         if r.outcome is Outcome.CONFLICT and r.in_file and r.task_id is not None:
             now = self._current_lead.get(r.task_id, ())
             rows = "".join(
