@@ -1,8 +1,12 @@
 """Merging returned unit workbooks: a preview first, then one transaction.
 
-:func:`plan_merge` reads the database (read-only) and decides, for every file
-and every row, what would happen — as plain dataclasses the window and the
-command line show. :func:`apply_merge` then writes the chosen reports in one
+:class:`MergePlanner` (or :func:`plan_merge` for files already read) reads the
+database (read-only) and decides, for every file and every row, what would
+happen — as plain records the window and the command line show. It takes files
+in batches as they are read: what a file alone decides (which task, is it this
+unit's, grey columns touched, unreadable, untouched since export) first, then
+the rows that changed against the database, whose reports are loaded for those
+rows only. :func:`apply_merge` then writes the chosen reports in one
 transaction after a checked backup, with a ledger of merged files (sha256 and
 export id) so that the same file merged twice changes nothing, and a batch that
 :func:`undo_batch` can withdraw.
