@@ -1,7 +1,7 @@
 """Reading a returned progress workbook, fast, as untrusted input.
 
-Three stages, so that a batch of files keeps two cores busy
-(``exchange_jobs.iter_workbooks``):
+Three stages, so that python-calamine's parsing of some files runs on other
+cores beside the Python work on others (``exchange_jobs.iter_workbooks``):
 
 1. :func:`check_returned_file` reads the file once into memory and checks it in
    one pass with :func:`gxdesk.exchange.safety.check_package` (what it is,
