@@ -254,12 +254,12 @@ class MergeDialog(QtWidgets.QDialog):
             self.detail.setPlainText(f"{line.file.file_name}\n{line.file.error}")
             return
         parts = [f"<b>{r.outcome.label}</b>：{_esc(r.reason)}"]
-        if r.values is not None:  # all eight columns, as they would be written
-            shown = zip(UNIT_COLUMNS, r.values.as_text(), strict=True)
-            rows = "".join(
-                f"<tr><td>{h}</td><td>{_esc(t + '%' if f == 'percent' and t else t) or '—'}</td></tr>"
-                for (f, h), t in shown
-            )
+        if r.values is not None:  # all eight columns, as they would be written, two a line
+            cells = [
+                f"<td>{h}</td><td>{_esc(t + '%' if f == 'percent' and t else t) or '—'}</td>"
+                for (f, h), t in zip(UNIT_COLUMNS, r.values.as_text(), strict=True)
+            ]
+            rows = "".join(f"<tr>{a}{b}</tr>" for a, b in zip(cells[::2], cells[1::2], strict=True))
             parts.append(f"表中填报：<table border=1 cellspacing=0 cellpadding=3>{rows}</table>")
         if r.outcome is Outcome.CONFLICT and r.in_file and r.task_id is not None:
             now = self._current_lead.get(r.task_id, ())
