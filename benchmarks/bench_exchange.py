@@ -33,13 +33,21 @@ from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from openpyxl import load_workbook  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
+from timing import best  # noqa: E402
 
 from gxdesk.core.model import Cell, Light, RawPlan, RawRow, Status  # noqa: E402
 from gxdesk.core.plan import build_plan  # noqa: E402
-from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitReport, UnitSheet  # noqa: E402
+from gxdesk.core.workbook_data import (  # noqa: E402
+    ALL_COLUMNS,
+    ExportMeta,
+    SheetRow,
+    UnitReport,
+    UnitSheet,
+)
 from gxdesk.exchange.unit_workbook import write_unit_workbook  # noqa: E402
 from gxdesk.exchange_jobs import export_units, preview_merge  # noqa: E402
 from gxdesk.store.database import open_database  # noqa: E402
@@ -49,15 +57,6 @@ from gxdesk.store.schema import Unit  # noqa: E402
 
 ON = dt.date(2014, 10, 20)
 REQUIREMENT = "进一步细化公开内容，除涉密信息外，市级所有使用财政拨款的部门都要公开部门预算和决算。"
-
-
-def best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def build_database(folder: Path, units: int, tasks: int) -> Path:
@@ -248,24 +247,7 @@ def write_xlsxwriter(rows: tuple[SheetRow, ...], path: Path) -> None:
     lights = [wb.add_format({**base, "bg_color": c}) for c in ("#FFC7CE", "#FFEB9C", "#C6EFCE")]
     ws.write_string(0, 0, "2014年政务公开工作进展表", lead)
     ws.write_string(1, 0, "填报说明……", lead)
-    heads = [
-        "序号",
-        "类别",
-        "工作任务",
-        "工作要求",
-        "完成时限",
-        "责任分工",
-        "预警",
-        "进展状态",
-        "完成进度%",
-        "进展情况",
-        "完成时间",
-        "佐证材料",
-        "存在问题",
-        "联系人",
-        "联系电话",
-        "任务编号",
-    ]
+    heads = [h for _f, h in ALL_COLUMNS]
     ws.write_row(2, 0, heads, lead)
     for i, r in enumerate(rows, 3):
         ws.write_number(i, 0, int(r.seq), lead)

@@ -22,26 +22,16 @@ import io
 import shutil
 import sys
 import tempfile
-import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from timing import best  # noqa: E402
+
 from gxdesk.exchange import safety  # noqa: E402
-
-
-def best(fn: Callable[[], object], repeat: int = 5) -> float:
-    """The fastest of ``repeat`` runs, in seconds: a noisy machine does not decide."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def build_files(work: Path, n_files: int, n_rows: int) -> list[Path]:
@@ -112,11 +102,11 @@ def measure(files: list[Path]) -> None:
 
     n = len(datas)
     per_file = {
-        "floor: zipfile reads every member": best(floor) / n,
-        "check_package": best(ours) / n,
-        "  its members inflated (and prologs)": best(inflate) / n,
-        "  its XML parts checked": best(sheets) / n,
-        "the walk on every part, for reference": best(walk_all) / n,
+        "floor: zipfile reads every member": best(floor, 5) / n,
+        "check_package": best(ours, 5) / n,
+        "  its members inflated (and prologs)": best(inflate, 5) / n,
+        "  its XML parts checked": best(sheets, 5) / n,
+        "the walk on every part, for reference": best(walk_all, 5) / n,
     }
     size = sum(len(x) for xmls in parts for x in xmls) / n
     print(

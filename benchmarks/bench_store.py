@@ -15,7 +15,6 @@ import gc
 import sqlite3
 import sys
 import tempfile
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import synthetic_draft  # noqa: E402
+from timing import best  # noqa: E402
 
 from gxdesk.store import queries  # noqa: E402
 from gxdesk.store.database import open_database  # noqa: E402
@@ -33,16 +33,6 @@ from gxdesk.store.plans import (  # noqa: E402
     plan_rows,
     save_plan,
 )
-
-
-def best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def floor_rows(draft):  # type: ignore[no-untyped-def]
