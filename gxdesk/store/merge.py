@@ -487,7 +487,7 @@ class MergePlanner:
         for plan_id, unit_ids in by_plan.items():
             ctx.prefetch(db, plan_id, sorted(unit_ids))
         added = []
-        changed: list[tuple[FilePlan, list[_Changed]]] = []
+        undecided: list[tuple[FilePlan, list[RowPlan | _Changed]]] = []
         for i, w in enumerate(workbooks):
             if isinstance(w, FilePlan):
                 added.append(w)
@@ -502,13 +502,16 @@ class MergePlanner:
                 if w.meta is None:
                     _plan_unidentified(db, ctx, w, fp, self._confirm.get(path))
                 else:
-                    changed.append((fp, _plan_identified(db, ctx, w, fp)))
+                    rows = _plan_identified(db, ctx, w, fp)
+                    if rows:
+                        undecided.append((fp, rows))
             added.append(fp)
         # second pass: the rows that differ from what went out, against the database
-        ctx.load_reports(db, (c.pair for _fp, rows in changed for c in rows))
-        for fp, rows in changed:
-            for c in rows:
-                fp.rows[c.index] = c.decide(ctx)
+        ctx.load_reports(
+            db, (r.pair for _fp, rows in undecided for r in rows if isinstance(r, _Changed))
+        )
+        for fp, rows in undecided:
+            fp.rows = [r.decide(ctx) if isinstance(r, _Changed) else r for r in rows]
         self._files.extend(added)
         return added
 
@@ -532,9 +535,10 @@ def plan_merge(
 
 def _plan_identified(
     db: Database, ctx: _Context, w: ReturnedWorkbook, fp: FilePlan
-) -> list[_Changed]:
-    """Decide what the file alone can decide; returns the rows still to be compared
-    with the database (their places in ``fp.rows`` hold a placeholder until then)."""
+) -> list[RowPlan | _Changed]:
+    """Decide what the file alone can decide. A file refused or merged before gets
+    its outcome in ``fp`` and [] back; otherwise its rows come back, those still to
+    be compared with the database as :class:`_Changed`."""
     meta = w.meta
     assert meta is not None
     fp.export_id = meta.export_id
@@ -566,9 +570,7 @@ def _plan_identified(
             for r in w.rows
         ]
         return []
-    rows = _FileRows(ctx, w, ctx.mine(db, plan.id, unit.id), unit.id, plan.year).plan()
-    fp.rows = [r if isinstance(r, RowPlan) else _PENDING for r in rows]  # type: ignore[misc]
-    return [r for r in rows if isinstance(r, _Changed)]
+    return _FileRows(ctx, w, ctx.mine(db, plan.id, unit.id), unit.id, plan.year).plan()
 
 
 _EDITED_LEAD = "灰色栏目（" + "、".join(_LEAD_HEADERS) + "）被改动，该行不予采用"
@@ -598,9 +600,9 @@ class _FileRows:
         self.period = meta.exported_at.strftime("%Y-%m")
 
     def plan(self) -> list[RowPlan | _Changed]:
-        return [self.row(i, r) for i, r in enumerate(self.w.rows)]
+        return [self.row(r) for r in self.w.rows]
 
-    def row(self, index: int, r: ReturnedRow) -> RowPlan | _Changed:
+    def row(self, r: ReturnedRow) -> RowPlan | _Changed:
         """The row's outcome when the file alone decides it, else a :class:`_Changed`."""
         ctx = self.ctx
         seq, name = r.lead[0], r.lead[2]
@@ -640,7 +642,7 @@ class _FileRows:
             return RowPlan(
                 r.row, task_id, Outcome.REJECTED, "该任务已不再分配给本单位", seq, name, values
             )
-        return _Changed(self, index, r, key, values, text, a)
+        return _Changed(self, r, key, values, text, a)
 
 
 class _Changed(NamedTuple):
@@ -649,7 +651,6 @@ class _Changed(NamedTuple):
     (a conflict?). Decided once the batch's reports are loaded (load_reports)."""
 
     file: _FileRows
-    index: int  # in the file's rows
     r: ReturnedRow
     key: RowKey
     values: UnitReport
@@ -719,10 +720,6 @@ class _Changed(NamedTuple):
                 report,
             )
         return RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report)
-
-
-#: Holds a changed row's place in FilePlan.rows until it is decided.
-_PENDING = RowPlan(0, None, Outcome.UNMATCHED, "")
 
 
 def _plan_unidentified(
