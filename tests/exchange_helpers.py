@@ -39,6 +39,19 @@ def export_all(folder: Path) -> tuple[Database, dict[str, Path]]:
     return db, {f.unit: f.path for f in export_units(db, out, on=ON)}
 
 
+def latest_of_unit(db: Database, unit: str) -> dict[int, object]:
+    """task id → the latest report ``unit`` has on it (ProgressView), for every task."""
+    from gxdesk.store import queries
+
+    tasks = queries.list_tasks(db, queries.current_plan(db).id, on=ON)
+    return {
+        task_id: v
+        for task_id, views in queries.latest_progress(db, [t.id for t in tasks]).items()
+        for v in views
+        if v.unit == unit
+    }
+
+
 def file_sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

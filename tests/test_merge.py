@@ -17,6 +17,7 @@ from exchange_helpers import (
     data_rows,
     export_all,
     file_sha,
+    latest_of_unit,
     make_db,
     open_for_edit,
     type_text,
@@ -36,16 +37,6 @@ def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
     db, files = export_all(tmp_path)
     yield db, files
     db.close()
-
-
-def _latest(db, unit: str) -> dict[int, object]:  # type: ignore[no-untyped-def]
-    tasks = queries.list_tasks(db, queries.current_plan(db).id, on=ON)
-    found = {}
-    for task_id, views in queries.latest_progress(db, [t.id for t in tasks]).items():
-        for v in views:
-            if v.unit == unit:
-                found[task_id] = v
-    return found
 
 
 def _outcomes(plan) -> dict[int | None, Outcome]:  # type: ignore[no-untyped-def]
@@ -131,7 +122,7 @@ def _check_round_trip(db, path: Path, edits: dict, expected_source: str) -> None
     assert locked.outcome is Outcome.REJECTED and "灰色栏目" in locked.reason
     result = apply_merge(db, plan)
     assert result.applied == 3
-    latest = _latest(db, "市财政局")
+    latest = latest_of_unit(db, "市财政局")
     got = {f"T{t}": v for t, v in latest.items()}
     a, b, c = edits["typed"]
     assert (got[a].status, got[a].percent, got[a].done_on, got[a].text) == (
@@ -350,9 +341,9 @@ def test_undo_a_batch(setup) -> None:  # type: ignore[no-untyped-def]
     path = files["市审计局"]
     _fill_first_row(path, status="已完成")
     result = apply_merge(db, preview_merge(db, [path], on=ON))
-    assert _latest(db, "市审计局")
+    assert latest_of_unit(db, "市审计局")
     assert undo_batch(db, result.batch_id) == 1
-    assert not _latest(db, "市审计局")
+    assert not latest_of_unit(db, "市审计局")
     assert batches(db)[0].undone_at is not None
     # after an undo the same file may be merged again
     assert preview_merge(db, [path], on=ON).counts()["applied"] == 1
@@ -708,6 +699,6 @@ def test_next_month_untouched_same_as_latest_and_changed_rows(setup, tmp_path: P
     assert (by_task[t[3]].outcome, by_task[t[3]].reason) == (Outcome.UNCHANGED, "未修改")
     assert plan.counts()["applied"] == 1
     assert apply_merge(db, plan).applied == 1
-    latest = _latest(db, unit)
+    latest = latest_of_unit(db, unit)
     assert latest[t[3]].text == "牵头单位录入"  # the untouched row did not overwrite it
     assert latest[t[2]].text == "第二轮有新进展"

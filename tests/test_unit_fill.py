@@ -18,6 +18,7 @@ from exchange_helpers import (
     data_rows,
     export_all,
     file_sha,
+    latest_of_unit,
     open_for_edit,
     sheet_xml,
 )
@@ -37,7 +38,6 @@ from gxdesk.exchange.unit_copy import (
 )
 from gxdesk.exchange.workbook_reader import read_returned_workbook
 from gxdesk.exchange_jobs import export_plan, preview_merge
-from gxdesk.store import queries
 from gxdesk.store.merge import Outcome, apply_merge
 
 UNIT = "市财政局"
@@ -48,16 +48,6 @@ def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
     db, files = export_all(tmp_path)
     yield db, files
     db.close()
-
-
-def _latest(db, unit: str) -> dict[int, object]:  # type: ignore[no-untyped-def]
-    tasks = queries.list_tasks(db, queries.current_plan(db).id, on=ON)
-    return {
-        task_id: v
-        for task_id, views in queries.latest_progress(db, [t.id for t in tasks]).items()
-        for v in views
-        if v.unit == unit
-    }
 
 
 def _sheet_values(path: Path, sheet: str) -> list[tuple]:
@@ -149,7 +139,7 @@ def test_round_trip_through_the_units_copy_merges_exactly_the_typed_values(setup
     assert all(o is Outcome.UNCHANGED for t, o in outcomes.items() if t not in changed)
     assert f.counts()["rejected"] == 0 and f.counts()["invalid"] == 0
     assert apply_merge(db, plan, backup_dir=path.parent / "bk").applied == len(TYPED)
-    latest = _latest(db, UNIT)
+    latest = latest_of_unit(db, UNIT)
     for i, typed in TYPED.items():
         got = latest[copy.rows[i].key.task_id]
         assert (
