@@ -49,7 +49,7 @@ from gxdesk.core.workbook_data import (  # noqa: E402
     UnitSheet,
 )
 from gxdesk.exchange.unit_workbook import write_unit_workbook  # noqa: E402
-from gxdesk.exchange_jobs import export_units, preview_merge  # noqa: E402
+from gxdesk.ops.exchange import export_units, preview_merge  # noqa: E402
 from gxdesk.store.database import open_database  # noqa: E402
 from gxdesk.store.merge import apply_merge  # noqa: E402
 from gxdesk.store.plans import save_plan  # noqa: E402

@@ -38,7 +38,7 @@ def build_files(work: Path, n_files: int, n_rows: int) -> list[Path]:
     """Returned workbooks as a merge meets them (see bench_exchange.bench_merge)."""
     import bench_exchange as bx
 
-    from gxdesk.exchange_jobs import export_units
+    from gxdesk.ops.exchange import export_units
     from gxdesk.store.database import open_database
 
     db = open_database(bx.build_database(work, n_files, n_rows))

@@ -31,7 +31,7 @@ def make_db(folder: Path, name: str = "gx.sqlite") -> Database:
 
 def export_all(folder: Path) -> tuple[Database, dict[str, Path]]:
     """A fresh 2014 ledger and every unit's workbook exported from it (unit → file)."""
-    from gxdesk.exchange_jobs import export_units
+    from gxdesk.ops.exchange import export_units
 
     db = make_db(folder)
     out = folder / "out"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gxdesk.core.model import Status
-from gxdesk.exchange_jobs import export_units, preview_merge
+from gxdesk.ops.exchange import export_units, preview_merge
 from gxdesk.store import queries
 from gxdesk.store.merge import Outcome, apply_merge
 

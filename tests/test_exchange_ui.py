@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from exchange_helpers import ON, columns, data_rows, make_db, open_for_edit
 
-from gxdesk.exchange_jobs import export_units, preview_merge
+from gxdesk.ops.exchange import export_units, preview_merge
 from gxdesk.store.merge import Outcome
 
 pytest.importorskip("pytestqt")

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from gxdesk.core.model import Status
 from gxdesk.core.workbook_data import UnitReport
-from gxdesk.exchange_jobs import preview_merge
+from gxdesk.ops.exchange import preview_merge
 from gxdesk.store import queries
 from gxdesk.store.merge import Outcome, apply_merge, batches, undo_batch
 
@@ -324,7 +324,7 @@ def test_forty_files_one_corrupt(setup, tmp_path: Path) -> None:  # type: ignore
     (folder / "~$2014年政务公开工作进展_市财政局_2014-10.xlsx").write_bytes(b"\0" * 165)
     renamed_text = folder / "不是表格.xlsx"
     renamed_text.write_text("这是一封邮件正文", encoding="utf-8")
-    from gxdesk.exchange_jobs import expand_paths
+    from gxdesk.ops.exchange import expand_paths
 
     found, skipped = expand_paths([folder])
     assert [p.name for p in skipped] == ["~$2014年政务公开工作进展_市财政局_2014-10.xlsx"]
@@ -498,7 +498,7 @@ def test_apply_refuses_a_stale_preview_and_writes_nothing(setup, tmp_path: Path)
 
 
 def test_cancel_inside_the_transaction_writes_nothing(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from gxdesk.exchange_jobs import JobCancelled, read_workbooks
+    from gxdesk.ops.exchange import JobCancelled, read_workbooks
 
     db, files = setup
     path = files["市审计局"]
@@ -525,7 +525,7 @@ def test_cancel_inside_the_transaction_writes_nothing(setup, tmp_path: Path) -> 
 
 
 def test_threaded_reading_keeps_order_and_results(setup) -> None:  # type: ignore[no-untyped-def]
-    from gxdesk.exchange_jobs import read_workbooks
+    from gxdesk.ops.exchange import read_workbooks
 
     db, files = setup
     paths = sorted(files.values())
@@ -579,7 +579,7 @@ def test_planning_file_by_file_as_read_equals_one_batch(setup) -> None:  # type:
     """preview_merge plans each batch of files while the next are read; the outcome
     (rows, reasons, duplicates within the merge, and what apply re-checks) must be
     the same as planning everything at once."""
-    from gxdesk.exchange_jobs import read_workbooks
+    from gxdesk.ops.exchange import read_workbooks
     from gxdesk.store.merge import MergePlanner, plan_merge
 
     db, files = setup
@@ -661,7 +661,7 @@ def test_next_month_untouched_same_as_latest_and_changed_rows(setup, tmp_path: P
 
     later = tmp_path / "next"
     later.mkdir()
-    from gxdesk.exchange_jobs import export_units
+    from gxdesk.ops.exchange import export_units
 
     path = next(
         f.path for f in export_units(db, later, on=ON + dt.timedelta(days=31)) if f.unit == unit

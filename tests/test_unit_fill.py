@@ -37,7 +37,7 @@ from gxdesk.exchange.unit_copy import (
     row_problems,
 )
 from gxdesk.exchange.workbook_reader import read_returned_workbook
-from gxdesk.exchange_jobs import export_plan, preview_merge
+from gxdesk.ops.exchange import export_plan, preview_merge
 from gxdesk.store.merge import Outcome, apply_merge
 
 UNIT = "市财政局"

@@ -9,7 +9,7 @@ from exchange_helpers import ON, columns, data_rows, file_sha, make_db
 from openpyxl import load_workbook
 
 from gxdesk.exchange.unit_copy import backup_path, read_unit_copy
-from gxdesk.exchange_jobs import export_units
+from gxdesk.ops.exchange import export_units
 
 pytest.importorskip("pytestqt")
 

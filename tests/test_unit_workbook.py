@@ -14,7 +14,7 @@ from gxdesk.core.model import Status
 from gxdesk.core.values import Unreadable
 from gxdesk.core.workbook_data import UnitReport, unit_hash
 from gxdesk.exchange.workbook_reader import read_returned_workbook
-from gxdesk.exchange_jobs import export_plan, export_units
+from gxdesk.ops.exchange import export_plan, export_units
 
 
 @pytest.fixture()

@@ -1,7 +1,7 @@
 """Reading a returned progress workbook, fast, as untrusted input.
 
 Three stages, so that python-calamine's parsing of some files runs on other
-cores beside the Python work on others (``exchange_jobs.iter_workbooks``):
+cores beside the Python work on others (``ops.exchange.iter_workbooks``):
 
 1. :func:`check_returned_file` reads the file once into memory and checks it in
    one pass with :func:`gxdesk.exchange.safety.check_package` (what it is,
@@ -326,7 +326,7 @@ def read_returned_workbook(
 ) -> ReturnedWorkbook:
     """Read a returned workbook; BadFileError (one Chinese line) when it cannot be used.
 
-    The three stages one after the other; ``exchange_jobs.iter_workbooks`` runs
+    The three stages one after the other; ``ops.exchange.iter_workbooks`` runs
     stage 2 of some files on other threads while this thread works on others.
     """
     checked = check_returned_file(path, limits)

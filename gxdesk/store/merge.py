@@ -452,7 +452,7 @@ class MergePlanner:
     """Decides every file's and row's outcome without writing anything.
 
     Files are added in batches as they are read, so that planning one batch
-    overlaps reading the next (``exchange_jobs.preview_merge``); each batch
+    overlaps reading the next (``ops.exchange.preview_merge``); each batch
     costs a few queries for all its units together. :meth:`result` gives the
     :class:`MergePlan`. ``confirm_units`` maps a file's path to the unit the
     clerk confirmed for a file without hidden data.

@@ -1,7 +1,7 @@
 """Excel exchange actions of the main window: export unit workbooks, merge, export the ledger.
 
 Each action asks for paths on the GUI thread, runs the job of
-:mod:`gxdesk.exchange_jobs` through ``context.run_job`` (off the GUI thread,
+:mod:`gxdesk.ops.exchange` through ``context.run_job`` (off the GUI thread,
 cancellable), and shows the result. Only paths, ids and plain dataclasses cross
 threads.
 """
@@ -64,7 +64,7 @@ class ExchangeActions:
             self.run_export_units(Path(folder))
 
     def run_export_units(self, folder: Path) -> None:
-        from gxdesk.exchange_jobs import export_units
+        from gxdesk.ops.exchange import export_units
         from gxdesk.store.exports import unreachable_tasks
 
         db, on, plan_id = self.context.db, self.context.on, self.context.plan_id
@@ -102,7 +102,7 @@ class ExchangeActions:
         )
         if not name:
             return
-        from gxdesk.exchange_jobs import export_plan
+        from gxdesk.ops.exchange import export_plan
 
         db, on = self.context.db, self.context.on
         self.context.run_job(
@@ -124,7 +124,7 @@ class ExchangeActions:
             self.preview([Path(n) for n in names])
 
     def preview(self, paths: list[Path], confirm_units: dict[str, int] | None = None) -> None:
-        from gxdesk.exchange_jobs import expand_paths, preview_merge
+        from gxdesk.ops.exchange import expand_paths, preview_merge
 
         db, on = self.context.db, self.context.on
         files, _skipped = expand_paths(paths)

@@ -12,15 +12,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
+from typing import Any
+
+from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, open_db
+
+
+def register(sub: Any) -> None:
+    x = sub.add_parser("export-units", help="导出各单位进展表（每个单位一个 .xlsx）")
+    x.add_argument("dir", type=Path)
+    x.add_argument("--unit", action="append", default=[], help="只导出该单位（可重复）")
+    x.set_defaults(func=cmd_export_units)
+    m = sub.add_parser("merge", help="合并回收的进展表")
+    m.add_argument("files", nargs="+", type=Path)
+    m.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_merge)
+    e = sub.add_parser("export-plan", help="导出整个台账为 .xlsx")
+    e.add_argument("out", type=Path)
+    e.set_defaults(func=cmd_export_plan)
 
 
 def cmd_export_units(args: argparse.Namespace) -> int:
-    from gxdesk.cli import CliError, _open
-    from gxdesk.exchange_jobs import export_units
+    from gxdesk.ops.exchange import export_units
     from gxdesk.store.exports import unreachable_tasks
     from gxdesk.store.queries import current_plan
 
-    db = _open(args)
+    db = open_db(args)
     try:
         try:
             files = export_units(db, args.dir, unit_names=args.unit)
@@ -39,8 +57,7 @@ def cmd_export_units(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from gxdesk.cli import EXIT_BAD_INPUT, CliError, _open
-    from gxdesk.exchange_jobs import expand_paths, preview_merge
+    from gxdesk.ops.exchange import expand_paths, preview_merge
     from gxdesk.store.merge import apply_merge
 
     files, skipped = expand_paths(args.files)
@@ -48,7 +65,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(f"跳过临时文件：{s.name}", file=sys.stderr)
     if not files:
         raise CliError("没有可合并的文件")
-    db = _open(args)
+    db = open_db(args)
     try:
         plan = preview_merge(db, files)
         result = None if args.dry_run else apply_merge(db, plan, note="命令行合并")
@@ -88,10 +105,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_export_plan(args: argparse.Namespace) -> int:
-    from gxdesk.cli import CliError, _open
-    from gxdesk.exchange_jobs import export_plan
+    from gxdesk.ops.exchange import export_plan
 
-    db = _open(args)
+    db = open_db(args)
     try:
         try:
             out = export_plan(db, args.out)

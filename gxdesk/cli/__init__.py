@@ -1,0 +1,63 @@
+"""The command line: a thin face over the same core as the window.
+
+Every command exits 0 on success; on bad input it prints one line (Chinese) on
+stderr, exits non-zero, and leaves the database exactly as it was.
+
+Each module of this package holds one group of commands and a ``register(sub)``
+that adds its sub-parsers, each with ``func`` set to the function that runs it.
+A new command is a new module (or a function in one) and one line in ``GROUPS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gxdesk.cli import exchange, gui, maintenance, plan
+from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
+
+GROUPS = (gui, plan, exchange, maintenance)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = Parser(prog="gxdesk", description="政务公开工作台账")
+    p.add_argument("--db", type=Path, help="数据库文件（默认：用户自己的数据库）")
+    sub = p.add_subparsers(dest="command", parser_class=Parser)
+    for group in GROUPS:
+        group.register(sub)
+    return p
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from gxdesk.core.plan import PlanError
+    from gxdesk.core.workdays import CalendarUnknownError
+    from gxdesk.exchange.safety import BadFileError
+    from gxdesk.store.database import DatabaseError
+
+    return (CliError, PlanError, BadFileError, DatabaseError, CalendarUnknownError, OSError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:  # no command: the window
+            return gui.cmd_gui(args)
+        return int(args.func(args))
+    except BrokenPipeError:  # e.g. `gxdesk tasks | head`: the reader left, nothing to say
+        sys.stderr = None
+        return 0
+    except _known_errors() as exc:
+        print(f"gxdesk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("gxdesk: 已取消", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
