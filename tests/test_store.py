@@ -170,3 +170,27 @@ def test_restore_refuses_a_bad_backup(tmp_path: Path) -> None:
 def test_schema_version_is_the_newest_migration() -> None:
     numbers = [n for n, _ in database.migration_scripts()]
     assert numbers[-1] == SCHEMA_VERSION == len(numbers)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "9月底前",
+        "年内",
+        "每季度",
+        "印发后15个工作日内",
+        "收到申请后5个工作日内",
+        "长期坚持",
+        "看情况",
+    ],
+)
+def test_a_deadline_spec_is_flattened_to_columns_and_read_back_whole(phrase: str) -> None:
+    """One way in (deadline_row, used by the plan import and a task edit) and one way
+    back (spec_from_row, used by the task list): every field survives the trip."""
+    from gxdesk.core.deadlines import parse_deadline
+    from gxdesk.store.deadline_columns import DEADLINE_COLUMNS, deadline_row, spec_from_row
+
+    spec = parse_deadline(phrase, 2014)
+    row = deadline_row(spec)
+    assert len(row) == len(DEADLINE_COLUMNS)
+    assert spec_from_row(*row) == spec

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gxdesk.core.deadlines import parse_deadline, resolve_due
+from gxdesk.core.deadlines import explain_due, parse_deadline
 from gxdesk.core.model import DeadlineKind, Status, UnitRef
 from gxdesk.core.views import AssignmentView
 from gxdesk.core.workbook_data import UnitReport
-from gxdesk.core.workdays import CalendarUnknownError
 from gxdesk.store import queries
 from gxdesk.store.changes import Change, EditError, TaskEdit, UnitsEdit
 from gxdesk.store.edits import edit_task, set_task_units
@@ -85,20 +84,19 @@ def describe_deadline(context: AppContext, text: str) -> str:
         words = f"{words}（{PERIOD_LABELS[spec.period]}）"
     if spec.kind in (DeadlineKind.RELATIVE, DeadlineKind.PER_EVENT):
         words = f"{words}：{spec.workdays} 个工作日"
-    try:
-        due = resolve_due(
-            spec,
-            issued=plan.issued_on if plan else None,
-            calendar=context.calendar,
-            on=context.on,
-            year=plan.year if plan else None,
-        )
-    except CalendarUnknownError as exc:
-        return f"{words} · {unknown_year_text(exc.year)}"
-    if due is not None:
-        return f"{words} · 截止 {cn_date(due)}"
-    if spec.kind is DeadlineKind.RELATIVE:
-        return f"{words} · 计划未设印发日期，暂无法计算"
+    deadline = explain_due(
+        spec,
+        issued=plan.issued_on if plan else None,
+        calendar=context.calendar,
+        on=context.on,
+        year=plan.year if plan else None,
+    )
+    if deadline.missing_year is not None:
+        return f"{words} · {unknown_year_text(deadline.missing_year)}"
+    if deadline.due is not None:
+        return f"{words} · 截止 {cn_date(deadline.due)}"
+    if deadline.note:
+        return f"{words} · {deadline.note}"
     return words
 
 
