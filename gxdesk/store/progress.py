@@ -109,11 +109,19 @@ def _status_value(status: object) -> str:
     return Status(status).value
 
 
+def tasks_of_reports(session: Session, progress_ids: Iterable[int]) -> set[int]:
+    """The tasks the given reports are on (what a view must re-read after writing them)."""
+    ids = list(progress_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(Progress.task_id).where(Progress.id.in_(ids))))
+
+
 def _set_withdrawn(session: Session, progress_ids: Iterable[int], withdrawn: bool) -> set[int]:
     ids = list(progress_ids)
     if not ids:
         return set()
-    tasks = set(session.scalars(select(Progress.task_id).where(Progress.id.in_(ids))))
+    tasks = tasks_of_reports(session, ids)
     session.execute(update(Progress).where(Progress.id.in_(ids)).values(withdrawn=withdrawn))
     refresh_status(session, tasks)
     return tasks

@@ -20,6 +20,7 @@ from gxdesk.core.views import (
     CategoryRow,
     PlanInfo,
     ProgressView,
+    TaskDetail,
     TaskRow,
     UnitRow,
 )
@@ -138,6 +139,24 @@ def list_tasks(
             )
         )  # fmt: skip
     return out
+
+
+def task_detail(db: Database, task_id: int) -> TaskDetail | None:
+    """The task's own fields for the detail pane; None if there is no such task."""
+    with db.raw() as conn:
+        r = conn.execute(
+            "SELECT t.id, coalesce(c.title, ''), t.seq, t.name, t.requirement, t.deadline_text,"
+            " t.deadline_inferred, t.deadline_review, t.units_text, t.units_inferred,"
+            " t.units_review, t.status FROM task t LEFT JOIN category c ON c.id = t.category_id"
+            " WHERE t.id = ?",
+            (task_id,),
+        ).fetchone()
+    if r is None:
+        return None
+    return TaskDetail(
+        r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]), r[8], bool(r[9]),
+        bool(r[10]), r[11],
+    )  # fmt: skip
 
 
 def _chunks(ids: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
