@@ -194,3 +194,25 @@ def test_a_deadline_spec_is_flattened_to_columns_and_read_back_whole(phrase: str
     row = deadline_row(spec)
     assert len(row) == len(DEADLINE_COLUMNS)
     assert spec_from_row(*row) == spec
+
+
+def test_in_lists_come_in_chunks_sqlite_accepts() -> None:
+    """store.chunks is the one place long ``IN (…)`` lists are cut: every id once, in
+    order, at most 900 a statement — and SQLite takes a full chunk as bound parameters."""
+    from gxdesk.store.chunks import CHUNK, chunks, id_lists, marks
+
+    ids = list(range(1, 2 * CHUNK + 7))
+    pieces = list(chunks(ids))
+    assert [len(p) for p in pieces] == [CHUNK, CHUNK, 6]
+    assert [i for p in pieces for i in p] == ids
+    assert ",".join(id_lists(ids, 500)).split(",") == [str(i) for i in ids]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in ids])
+    found = [
+        r[0]
+        for chunk in chunks(ids)
+        for r in conn.execute(f"SELECT id FROM t WHERE id IN ({marks(len(chunk))})", chunk)
+    ]
+    assert sorted(found) == ids
+    conn.close()

@@ -25,6 +25,7 @@ from gxdesk.core.views import (
     UnitRow,
 )
 from gxdesk.core.workdays import DayOverride, WorkdayCalendar
+from gxdesk.store.chunks import chunks, marks
 from gxdesk.store.database import Database
 from gxdesk.store.deadline_columns import DEADLINE_SELECT, spec_from_row
 
@@ -159,21 +160,16 @@ def task_detail(db: Database, task_id: int) -> TaskDetail | None:
     )  # fmt: skip
 
 
-def _chunks(ids: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
-
-
 def assignments(db: Database, task_ids: Sequence[int]) -> dict[int, list[AssignmentView]]:
     """The units assigned to each task, in the order the plan names them."""
     found: dict[int, list[AssignmentView]] = defaultdict(list)
     with db.raw() as conn:
-        for chunk in _chunks(list(task_ids)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(list(task_ids)):
+            in_list = marks(len(chunk))
             for r in conn.execute(
                 f"SELECT a.id, a.task_id, a.unit_id, u.name, a.role, u.is_group, a.inferred,"
                 f" a.version, a.position FROM assignment a JOIN unit u ON u.id = a.unit_id"
-                f" WHERE a.task_id IN ({marks}) ORDER BY a.task_id, a.position, a.id",
+                f" WHERE a.task_id IN ({in_list}) ORDER BY a.task_id, a.position, a.id",
                 chunk,
             ):
                 found[r[1]].append(
@@ -217,11 +213,11 @@ def latest_progress(db: Database, task_ids: Sequence[int]) -> dict[int, list[Pro
     """The latest report of each reporting unit of each task."""
     found: dict[int, list[ProgressView]] = defaultdict(list)
     with db.raw() as conn:
-        for chunk in _chunks(list(task_ids)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(list(task_ids)):
+            in_list = marks(len(chunk))
             sql = (
                 f"SELECT {_PROGRESS_COLUMNS} FROM progress p JOIN unit u ON u.id = p.unit_id"
-                f" WHERE p.task_id IN ({marks}) AND p.withdrawn = 0 AND p.id = ("
+                f" WHERE p.task_id IN ({in_list}) AND p.withdrawn = 0 AND p.id = ("
                 " SELECT p2.id FROM progress p2 WHERE p2.assignment_id = p.assignment_id"
                 " AND p2.unit_id = p.unit_id AND p2.withdrawn = 0"
                 " ORDER BY p2.reported_at DESC, p2.id DESC LIMIT 1)"
