@@ -16,7 +16,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from gxdesk.core.bulk import bulk_work
 from gxdesk.core.cancel import JobCancelled
 from gxdesk.core.workbook_data import ReturnedWorkbook
 from gxdesk.exchange.ledger import write_ledger
@@ -32,6 +31,7 @@ from gxdesk.exchange.workbook_reader import (
     returned_workbook,
 )
 from gxdesk.ops.progress import Cancelled, Step, never, no_step
+from gxdesk.runtime import bulk_work
 from gxdesk.store import queries
 from gxdesk.store.database import Database
 from gxdesk.store.exports import build_unit_sheet, record_exports, reporting_units

@@ -135,6 +135,29 @@ def unreachable_tasks(db: Database, plan_id: int) -> list[tuple[str, str]]:
         ).fetchall()
 
 
+def lead_columns_now(
+    db: Database, plan_id: int, unit_id: int, task_ids: Iterable[int], on: dt.date
+) -> dict[int, tuple[str, ...]]:
+    """The lead office's columns of each task as an export to ``unit_id`` would write
+    them today, for a conflict shown beside the file's (same cells as :func:`build_unit_sheet`)."""
+    wanted = set(task_ids)
+    if not wanted:
+        return {}
+    mine = unit_assignments(db, plan_id, unit_id)
+    return {
+        t.id: (
+            str(t.seq),
+            category_label(t.category_seq, t.category_title),
+            t.name,
+            t.requirement,
+            _deadline_cell(t.deadline_text, t.due),
+            _role_cell(mine[t.id]) if t.id in mine else "",
+        )
+        for t in queries.list_tasks(db, plan_id, on=on)
+        if t.id in wanted
+    }
+
+
 def _deadline_cell(text: str, due: dt.date | None) -> str:
     if due is None:
         return text or "—"

@@ -150,12 +150,11 @@ class ExchangeActions:
         db = self.context.db
         assert db is not None
         units = [(u.id, u.name) for u in queries.units(db) if not u.is_group]
-        current = _current_lead(db, plan, self.context.on)
-        dialog = MergeDialog(plan, units=units, current_lead=current, parent=self.window)
+        dialog = MergeDialog(plan, units=units, parent=self.window)
         chosen: dict[str, int] = {}
         dialog.reconfirm.connect(chosen.update)
         result = dialog.exec()
-        if result == 2 and chosen:
+        if result == MergeDialog.RECONFIRM and chosen:
             self.preview(files, chosen)
         elif result == QtWidgets.QDialog.DialogCode.Accepted:
             self.apply(plan, dialog.taken_conflicts)
@@ -189,25 +188,3 @@ class ExchangeActions:
 
         self.context.run_job("写入进展", work, done, self._failed)
 
-
-def _current_lead(db, plan: MergePlan, on) -> dict[int, tuple[str, ...]]:  # type: ignore[no-untyped-def]
-    """The lead office's columns of each conflicting task as they are now (for side by side)."""
-    from gxdesk.store.exports import _deadline_cell
-
-    ids = {r.task_id for f in plan.files for r in f.rows if r.task_id and r.in_file}
-    if not ids:
-        return {}
-    from gxdesk.store import queries
-
-    wanted = {}
-    for t in queries.list_tasks(db, queries.current_plan(db).id, on=on):
-        if t.id in ids:
-            wanted[t.id] = (
-                str(t.seq),
-                t.category_title,
-                t.name,
-                t.requirement,
-                _deadline_cell(t.deadline_text, t.due),
-                "",
-            )
-    return wanted

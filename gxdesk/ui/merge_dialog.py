@@ -142,7 +142,10 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
 
 
 class MergeDialog(QtWidgets.QDialog):
-    """Preview of a merge; ``accepted`` means: apply, taking ``taken_conflicts``."""
+    """Preview of a merge; ``accepted`` means: apply, taking ``taken_conflicts``;
+    :data:`RECONFIRM` means: preview again with the units just confirmed."""
+
+    RECONFIRM = 2  # exec()'s result beside Accepted (1) and Rejected (0)
 
     reconfirm = Signal(object)  # {path: unit id} chosen for files without hidden data
 
@@ -151,14 +154,12 @@ class MergeDialog(QtWidgets.QDialog):
         plan: MergePlan,
         *,
         units: list[tuple[int, str]] | None = None,
-        current_lead: dict[int, tuple[str, ...]] | None = None,
         parent: QtWidgets.QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("合并回收的进展表 — 预览")
         self.resize(1100, 640)
         self.plan = plan
-        self._current_lead = current_lead or {}
         self.model = MergeRowsModel(plan, self)
         c = plan.counts()
         summary = QtWidgets.QLabel(
@@ -241,7 +242,7 @@ class MergeDialog(QtWidgets.QDialog):
             if combo.currentData() is not None
         }
         self.reconfirm.emit(chosen)
-        self.done(2)
+        self.done(self.RECONFIRM)
 
     def _show_detail(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
         if not current.isValid():
@@ -261,7 +262,7 @@ class MergeDialog(QtWidgets.QDialog):
             rows = "".join(f"<tr>{a}{b}</tr>" for a, b in zip(cells[::2], cells[1::2], strict=True))
             parts.append(f"表中填报：<table border=1 cellspacing=0 cellpadding=3>{rows}</table>")
         if r.outcome is Outcome.CONFLICT and r.in_file and r.task_id is not None:
-            now = self._current_lead.get(r.task_id, ())
+            now = r.current
             rows = "".join(
                 f"<tr><td>{h}</td><td>{_esc(a)}</td><td>{_esc(b)}</td></tr>"
                 for (_f, h), a, b in zip(LEAD_COLUMNS, r.in_file, now or ("",) * 6, strict=False)

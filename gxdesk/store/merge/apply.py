@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from gxdesk.core.bulk import bulk_work
+from gxdesk.runtime import bulk_work
 from gxdesk.store.chunks import id_lists, marks
 from gxdesk.store.database import Database, backup_database
 from gxdesk.store.merge.context import report_fingerprints
