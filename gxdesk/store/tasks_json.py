@@ -1,4 +1,4 @@
-"""The ``tasks --json`` shape (DESIGN.md, "The command line"): a stable interface."""
+"""The ``tasks --json`` shape (docs/architecture.md, "Interfaces other programs rely on"): a stable interface."""
 
 from __future__ import annotations
 

@@ -78,7 +78,7 @@ class FilePlan:
         return {key: c.get(o, 0) for o, key in COUNT_KEYS.items()}
 
     def as_json(self) -> dict:
-        """The shape of ``merge --json`` (DESIGN.md)."""
+        """The shape of ``merge --json`` (docs/architecture.md, "Interfaces other programs rely on")."""
         return {
             "file": self.path,
             "unit": self.unit or None,
