@@ -15,8 +15,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gxdesk.core.cancel import JobCancelled
+from gxdesk.core.views import PlanInfo
 from gxdesk.core.workbook_data import ReturnedWorkbook
 from gxdesk.exchange.ledger import write_ledger
 from gxdesk.exchange.safety import DEFAULT_LIMITS, BadFileError, Limits
@@ -72,7 +74,7 @@ def export_units(
     else:
         units = reporting_units(db, plan.id)
     tasks = queries.list_tasks(db, plan.id, on=on)
-    done: list[tuple] = []
+    done: list[tuple[Any, ...]] = []
     out = []
     for i, unit in enumerate(units):
         if cancelled():
@@ -91,7 +93,7 @@ def export_units(
     return out
 
 
-def _plan(db: Database, plan_id: int | None) -> queries.PlanInfo:
+def _plan(db: Database, plan_id: int | None) -> PlanInfo:
     plans = queries.plans(db)
     if not plans:
         raise LookupError("数据库中还没有计划，请先导入工作要点")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gxdesk.core.model import Role
 from gxdesk.core.numerals import category_label
+from gxdesk.core.views import ProgressView, TaskRow, UnitRow
 from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitReport, UnitSheet
 from gxdesk.store import queries
 from gxdesk.store.chunks import chunks, id_lists, marks
@@ -105,7 +106,7 @@ def unit_assignments_many(
     return out
 
 
-def reporting_units(db: Database, plan_id: int) -> list[queries.UnitRow]:
+def reporting_units(db: Database, plan_id: int) -> list[UnitRow]:
     """Every unit (not group) that has at least one task of the plan to report on."""
     with db.raw() as conn:
         ids = {
@@ -170,7 +171,7 @@ def _role_cell(a: UnitAssignment) -> str:
 
 @dataclass(frozen=True, slots=True)
 class LatestReport:
-    view: queries.ProgressView
+    view: ProgressView
     export_id: str
 
 
@@ -204,10 +205,10 @@ def latest_reports(
 def build_unit_sheet(
     db: Database,
     plan_id: int,
-    unit: queries.UnitRow,
+    unit: UnitRow,
     *,
     on: dt.date,
-    tasks: Sequence[queries.TaskRow] | None = None,
+    tasks: Sequence[TaskRow] | None = None,
     now: dt.datetime | None = None,
     lead_office: str = "",
 ) -> UnitSheet:

@@ -23,7 +23,7 @@ from gxdesk.store.merge import (
     withdraw_batch,
 )
 from gxdesk.ui.commands import StoreCommand
-from gxdesk.ui.qt import Qt, QtCore, QtWidgets, Signal
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtWidgets, Signal
 
 if TYPE_CHECKING:
     from gxdesk.store.changes import Transaction
@@ -71,18 +71,20 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
     def line(self, row: int) -> _Line:
         return self._lines[row]
 
-    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:  # noqa: N802
+    def rowCount(self, parent: ModelIndex | None = None) -> int:  # noqa: N802
         return 0 if parent is not None and parent.isValid() else len(self._lines)
 
-    def columnCount(self, parent: QtCore.QModelIndex | None = None) -> int:  # noqa: N802
+    def columnCount(self, parent: ModelIndex | None = None) -> int:  # noqa: N802
         return 0 if parent is not None and parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -91,7 +93,7 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
             base |= Qt.ItemFlag.ItemIsUserCheckable
         return base
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._lines):
             return None
         line = self._lines[index.row()]
@@ -121,9 +123,9 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
             return r.outcome.value if r else "error"
         return None
 
-    def setData(
-        self, index: QtCore.QModelIndex, value, role: int = Qt.ItemDataRole.EditRole
-    ) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+    def setData(  # noqa: N802
+        self, index: ModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole or index.column() != 6:
             return False
         line = self._lines[index.row()]

@@ -44,8 +44,8 @@ def _read_int(value: object, default: Any) -> Any:
     if isinstance(value, bool):  # a bool is an int to Python, not to a clerk
         return default
     try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+        return int(value) if isinstance(value, int | float) else int(str(value).strip())
+    except (TypeError, ValueError, OverflowError):
         return default
 
 
@@ -126,9 +126,8 @@ class WindowState:
 
     def recent_files(self) -> list[str]:
         value = self._s.value("state/recent_files", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or []) if v]
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [str(v) for v in items if v]
 
     def add_recent(self, path: Path) -> list[str]:
         text = str(Path(path).resolve())

@@ -85,10 +85,11 @@ class MergePlanner:
             ctx.prefetch(db, plan_id, sorted(unit_ids))
         added = []
         undecided: list[tuple[FilePlan, list[RowPlan | _Changed]]] = []
-        for i, w in enumerate(workbooks):
-            if isinstance(w, FilePlan):
-                added.append(w)
+        for i, item in enumerate(workbooks):
+            if isinstance(item, FilePlan):
+                added.append(item)
                 continue
+            w = item
             path = str(paths[i]) if paths else w.file_name
             fp = FilePlan(path=path, file_name=w.file_name, sha256=w.sha256)
             fp.meta_source = w.meta_source
