@@ -34,7 +34,7 @@ from gxdesk.exchange.notice_text import (
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
-    from gxdesk.ops.remind import Notice
+    from gxdesk.core.documents import Notice
 
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG = "仿宋", "黑体", "楷体", "方正小标宋简体"
 FIXED_TIME = dt.datetime(2000, 1, 1)

@@ -21,12 +21,12 @@ from gxdesk.exchange.notice_text import (
     contact_line,
     task_rows,
 )
-from gxdesk.exchange.pdf.fonts import FontSet, report_fonts
+from gxdesk.exchange.pdf.fonts import FontSet
 from gxdesk.exchange.pdf.page import LINE, GongwenDoc
 from gxdesk.exchange.pdf.styles import TABLE_SIZE, make_styles
 
 if TYPE_CHECKING:
-    from gxdesk.ops.remind import Notice
+    from gxdesk.core.documents import Notice
 
 
 def notice_story(n: Notice, fonts: FontSet) -> list[Flowable]:
@@ -70,8 +70,7 @@ def notice_story(n: Notice, fonts: FontSet) -> list[Flowable]:
     return story
 
 
-def render_notice(n: Notice, out: Path, *, fonts: FontSet | None = None) -> Path:
-    fonts = fonts or report_fonts()
+def render_notice(n: Notice, out: Path, *, fonts: FontSet) -> Path:
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     doc = GongwenDoc(

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gxdesk.ops.remind import Notice
+    from gxdesk.core.documents import Notice
 
 TITLE = "催办通知单"
 TASK_HEADER = ("编号", "工作任务", "完成时限", "到期日", "逾期工作日", "此前催办")

@@ -18,16 +18,22 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak
-from reportlab.platypus import Spacer
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Spacer,
+)
 
 from gxdesk.core.numerals import chinese_number
-from gxdesk.exchange.pdf.fonts import FontSet, report_fonts
-from gxdesk.exchange.pdf.page import LANDSCAPE, LINE, TYPE_H, TYPE_W, GongwenDoc
+from gxdesk.exchange.pdf.fonts import FontSet
+from gxdesk.exchange.pdf.page import LANDSCAPE, LINE, TYPE_W, GongwenDoc
 from gxdesk.exchange.pdf.styles import Styles, make_styles
 
 if TYPE_CHECKING:
-    from gxdesk.ops.report import ReportData
+    from gxdesk.core.documents import ReportData
 
 MAX_CHART_UNITS = 20  # units shown in the lights chart (most red and yellow first)
 GREEN = colors.Color(0.25, 0.6, 0.3)
@@ -335,9 +341,8 @@ def report_story(data: ReportData, fonts: FontSet) -> list[Flowable]:
     return _body_story(data, st) + _annex_story(data, st)
 
 
-def render_report(data: ReportData, out: Path, *, fonts: FontSet | None = None) -> Path:
+def render_report(data: ReportData, out: Path, *, fonts: FontSet) -> Path:
     """Write the report PDF to ``out`` (through a temporary file beside it)."""
-    fonts = fonts or report_fonts()
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     title = data.title + (f"（{data.subtitle}）" if data.subtitle else "")

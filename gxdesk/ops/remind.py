@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gxdesk.core.documents import Notice, NoticeTask
 from gxdesk.core.model import Light, Role, Status
 from gxdesk.core.schedule import workdays_overdue
 from gxdesk.store import queries
 from gxdesk.store.database import Database
-from gxdesk.store.office import OfficeInfo, office_info
+from gxdesk.store.office import office_info
 from gxdesk.store.reminders import chase_counts, record_reminder, reminder_count
 from gxdesk.store.report_queries import units_reported
 
@@ -28,31 +29,6 @@ Progress = Callable[[int, int, str], None]
 
 class RemindError(ValueError):
     """Notices that cannot be made; the message is for the clerk."""
-
-
-@dataclass(frozen=True)
-class NoticeTask:
-    task_id: int
-    label: str
-    name: str
-    deadline_text: str
-    due: dt.date
-    overdue_workdays: int | None
-    chased_before: int  # notices to this unit that named this task before this one
-
-
-@dataclass(frozen=True)
-class Notice:
-    unit_id: int
-    unit: str
-    number: str  # 催办〔2014〕3号
-    on: dt.date
-    reply_by: dt.date | None  # None where the calendar does not know the year
-    tasks: tuple[NoticeTask, ...]  # overdue and not done by this unit
-    silent: bool  # did not report this month
-    month: str
-    plan_title: str
-    office: OfficeInfo
 
 
 @dataclass(frozen=True)
@@ -152,10 +128,11 @@ def write_notices(
     """
     if fmt not in ("pdf", "docx"):
         raise RemindError(f"不支持的格式：{fmt}（可选 pdf、docx）")
-    if fmt == "pdf":
-        from gxdesk.exchange.notice_pdf import render_notice as render
-    else:
-        from gxdesk.exchange.notice_docx import render_notice as render
+    from gxdesk.exchange.notice_docx import render_notice as render_docx
+    from gxdesk.exchange.notice_pdf import render_notice as render_pdf
+    from gxdesk.ops.report import document_fonts
+
+    fonts = document_fonts() if fmt == "pdf" else None
     notices = gather_notices(db, on=on)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -165,7 +142,10 @@ def write_notices(
             if progress:
                 progress(i, len(notices), notice.unit)
             path = folder / notice_file_name(notice, fmt)
-            render(notice, path)
+            if fonts is not None:
+                render_pdf(notice, path, fonts=fonts)
+            else:
+                render_docx(notice, path)
             written.append(
                 WrittenNotice(notice.unit, notice.number, path, tuple(t.task_id for t in notice.tasks))
             )

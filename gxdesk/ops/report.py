@@ -12,9 +12,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from gxdesk.core.documents import (
+    CategoryFigure,
+    DetailCategory,
+    DetailTask,
+    DueItem,
+    Figures,
+    LagItem,
+    Previous,
+    ProgressLine,
+    RedItem,
+    ReportData,
+    UnitLights,
+    UnitSummary,
+)
 from gxdesk.core.figures import lag_level, on_time_rate, percent
 from gxdesk.core.model import Light, Status
 from gxdesk.core.schedule import expected_percent, plan_start, workdays_overdue
@@ -22,163 +36,18 @@ from gxdesk.core.status import DEFAULT_YELLOW_WORKDAYS, light_for
 from gxdesk.core.views import ProgressView, TaskRow
 from gxdesk.store import queries
 from gxdesk.store.database import Database
-from gxdesk.store.office import OfficeInfo, office_info
+from gxdesk.store.office import office_info
 from gxdesk.store.reminders import chase_counts
 from gxdesk.store.report_queries import statuses_before, units_reported
+
+if TYPE_CHECKING:
+    from gxdesk.exchange.pdf.fonts import FontSet
 
 Progress = Callable[[int, int, str], None]
 
 
 class ReportError(ValueError):
     """A report that cannot be made (no plan, unknown unit, a bad month); for the clerk."""
-
-
-@dataclass(frozen=True)
-class Figures:
-    total: int
-    by_status: dict[str, int]  # Status value → count
-    red: int
-    yellow: int
-    on_time: int  # finished by the due date, of those already due
-    due: int
-    rate: float | None  # 按期完成率 in percent
-
-    @property
-    def done(self) -> int:
-        return self.by_status.get(Status.DONE.value, 0)
-
-
-@dataclass(frozen=True)
-class Previous:
-    """The standing at the end of last month, to say what changed."""
-
-    month: str
-    done: int
-    red: int
-    rate: float | None
-
-
-@dataclass(frozen=True)
-class RedItem:
-    task_id: int
-    label: str  # 1.3: category and task number
-    name: str
-    deadline_text: str
-    due: dt.date
-    overdue_workdays: int | None
-    units_text: str
-    latest: str
-    chased: int  # notices that named this task so far
-
-
-@dataclass(frozen=True)
-class DueItem:
-    task_id: int
-    label: str
-    name: str
-    deadline_text: str
-    due: dt.date
-    units_text: str
-    status: str
-
-
-@dataclass(frozen=True)
-class LagItem:
-    task_id: int
-    label: str
-    name: str
-    unit: str
-    due: dt.date
-    expected: int
-    reported: int
-
-    @property
-    def lag(self) -> int:
-        return self.expected - self.reported
-
-
-@dataclass(frozen=True)
-class UnitSummary:
-    unit_id: int
-    name: str
-    tasks: int
-    done: int
-    red: int
-    on_time: int
-    due: int
-    rate: float | None
-    reported: bool
-    expected_to_report: bool
-    chased: int
-
-
-@dataclass(frozen=True)
-class ProgressLine:
-    unit: str
-    status: str
-    percent: int | None
-    text: str
-    reported_on: dt.date
-
-
-@dataclass(frozen=True)
-class DetailTask:
-    label: str
-    name: str
-    deadline_text: str
-    due: dt.date | None
-    status: str
-    light: Light
-    units_text: str
-    progress: tuple[ProgressLine, ...]
-
-
-@dataclass(frozen=True)
-class DetailCategory:
-    seq: int
-    title: str
-    tasks: tuple[DetailTask, ...]
-
-
-@dataclass(frozen=True)
-class CategoryFigure:
-    seq: int
-    title: str
-    total: int
-    done: int
-    in_progress: int  # 推进中 and 长期推进
-    not_started: int  # 未启动 and 暂缓
-
-
-@dataclass(frozen=True)
-class UnitLights:
-    name: str
-    red: int
-    yellow: int
-    green: int
-
-
-@dataclass(frozen=True)
-class ReportData:
-    title: str
-    title_lines: tuple[str, ...]  # the title as printed: broken where its words allow
-    subtitle: str  # the unit, for a one-unit report; else ""
-    month: str  # YYYY-MM
-    on: dt.date
-    plan_title: str
-    office: OfficeInfo
-    figures: Figures
-    previous: Previous | None
-    categories: tuple[CategoryFigure, ...]
-    unit_lights: tuple[UnitLights, ...]
-    red: tuple[RedItem, ...]
-    next_month: tuple[DueItem, ...]
-    next_month_label: str
-    lagging: tuple[LagItem, ...]  # 10 < lag, sorted by lag, far behind first
-    units: tuple[UnitSummary, ...]
-    silent_units: tuple[str, ...]  # expected to report this month and did not
-    detail: tuple[DetailCategory, ...]
-    notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. a year the calendar lacks
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -455,6 +324,14 @@ def gather_report(
     )
 
 
+def document_fonts() -> FontSet:
+    """The faces of the printed documents: the PC's own 公文 fonts, else the bundled ones."""
+    from gxdesk.exchange.pdf.fonts import report_fonts
+    from gxdesk.paths import resource
+
+    return report_fonts(resource("fonts"))
+
+
 def write_report(
     db: Database,
     out: Path,
@@ -472,4 +349,4 @@ def write_report(
     from gxdesk.exchange.report_pdf import render_report
 
     data = gather_report(db, month=month, unit=unit, on=on, progress=progress)
-    return render_report(data, Path(out))
+    return render_report(data, Path(out), fonts=document_fonts())

@@ -6,23 +6,12 @@ window and the command line read the same values, so both print the same page.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 
 from sqlalchemy.orm import Session
 
+from gxdesk.core.documents import OfficeInfo
 from gxdesk.store.database import Database
-
-DEFAULT_REPLY_WORKDAYS = 5
-
-
-@dataclass(frozen=True)
-class OfficeInfo:
-    """Who issues the report and the 催办通知单, and how soon units must answer."""
-
-    name: str = "市人民政府办公室"
-    contact: str = ""
-    phone: str = ""
-    reply_workdays: int = DEFAULT_REPLY_WORKDAYS  # 回复时限: N working days after the notice
 
 
 def office_info(db: Database) -> OfficeInfo:

@@ -24,8 +24,6 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from gxdesk.paths import resource
-
 # (file name, index in a .ttc) in order of preference, per role.
 SYSTEM_FACES: dict[str, tuple[tuple[str, int], ...]] = {
     "title": (("fzxbsjw.ttf", 0), ("fzxbsk.ttf", 0), ("simsun.ttc", 0), ("simsun.ttf", 0)),
@@ -110,9 +108,12 @@ def _register(path: Path, index: int) -> str | None:
     return name
 
 
-def report_fonts(*, use_system: bool = True) -> FontSet:
-    """The faces of the printed documents (registered with reportlab on first use)."""
-    key = ("system",) if use_system else ("bundled",)
+def report_fonts(bundled: Path, *, use_system: bool = True) -> FontSet:
+    """The faces of the printed documents (registered with reportlab on first use).
+
+    ``bundled`` is the program's own font folder (``resources/fonts``).
+    """
+    key = (str(bundled), "system" if use_system else "bundled")
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -130,13 +131,13 @@ def report_fonts(*, use_system: bool = True) -> FontSet:
                         break
             if name is None:
                 file_name, sub = BUNDLED_FACES[role]
-                path = resource("fonts", file_name)
+                path = Path(bundled) / file_name
                 name = _register(path, sub)
                 if name is None:
                     raise RuntimeError(f"程序自带字体无法读取：{path}")
                 sources.append((role, str(path)))
             chosen[role] = name
-        fallback = _register(resource("fonts", BUNDLED_FACES["hei"][0]), 0) or chosen["hei"]
+        fallback = _register(Path(bundled) / BUNDLED_FACES["hei"][0], 0) or chosen["hei"]
         found = FontSet(**chosen, sources=tuple(sources), fallback=fallback)
         _CACHE[key] = found
         return found

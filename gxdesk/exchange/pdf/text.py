@@ -28,7 +28,7 @@ from gxdesk.exchange.pdf.fonts import FontSet
 
 # 行首禁则 / 行尾禁则 (GB/T 15834 punctuation plus their half-width forms).
 CANNOT_START = frozenset(
-    "，。、；：？！）》」』】〕〉〗”’…—～·・％‰℃々〻ー"
+    "，。、；：？！）》」』】〕〉〗”’…～·・％‰℃々〻ー"
     ",.;:?!)]}%"
     "\uff09\uff3d\uff5d\uff0e\uff01\uff1f\uff1a\uff1b\uff05"
 )
