@@ -94,3 +94,34 @@ def pdf_fonts(path: Path) -> list[tuple[str, str]]:
 
 def squeeze(text: str) -> str:
     return "".join(text.split())
+
+
+def synthetic_with_progress(folder: Path, tasks: int = 2000, units: int = 40) -> Database:
+    """A generated plan of ``tasks`` tasks (benchmarks/synthetic.py) with progress on every 3rd."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import synthetic_draft
+
+    from gxdesk.store.plans import save_plan
+
+    db = open_database(folder / "big.sqlite")
+    with db.transaction() as session:
+        save_plan(session, synthetic_draft(tasks, units))
+    rows = queries.list_tasks(db, queries.current_plan(db).id, on=ON)
+    assigned = queries.assignments(db, [r.id for r in rows])
+    inputs = []
+    for i, r in enumerate(rows[::3]):
+        a = next(x for x in assigned[r.id] if not x.is_group)
+        status = (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED)[i % 3]
+        inputs.append(
+            ReportInput(
+                a.id, a.unit_id,
+                UnitReport(status, (100, 20 + i % 50, 0)[i % 3], LONG_TEXT[: 40 + i % 200].rstrip("（“"),
+                           dt.date(2014, 10, 1) if status is Status.DONE else None),
+                reported_at=dt.datetime(2014, 10, 1 + i % 20, 9),
+            )
+        )  # fmt: skip
+    with db.transaction() as session:
+        add_reports(session, inputs)
+    return db

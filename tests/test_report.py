@@ -169,3 +169,33 @@ def test_cli_report_and_its_refusals(db: Database, tmp_path: Path, capsys) -> No
 def test_month_without_on_is_evaluated_at_the_month_end(db: Database) -> None:
     data = gather_report(db, month="2014-09")
     assert data.on == dt.date(2014, 9, 30) and data.title.endswith("（9月）")
+
+
+def test_a_generated_2000_task_plan(tmp_path: Path) -> None:
+    from report_helpers import synthetic_with_progress
+
+    db = synthetic_with_progress(tmp_path)
+    out = write_report(db, tmp_path / "big.pdf", on=ON)
+    rows = _tasks(db)
+    assert len(rows) == 2000
+    text = pdf_text(out)
+    annex = squeeze(text[text.index("任务推进情况明细表") :])
+    missing = [r.name for r in rows if squeeze(r.name) not in annex]
+    assert not missing
+    red = squeeze(_section(text, "二、逾期未完成任务", "三、下月"))
+    overdue = [r for r in rows if r.due and r.due < ON and r.status.value != "已完成"]
+    assert f"已过完成时限仍未完成的任务共{len(overdue)}项" in red
+    # the detail table's header is repeated on every page it runs over
+    pages = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True)
+            .stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
+    assert text.count("各单位最新进展") >= pages // 2
+    assert all(emb == "yes" for _n, emb in pdf_fonts(out))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert not [x for x in lines if x[0] in CANNOT_START or x[-1] in CANNOT_END]
+    db.close()
