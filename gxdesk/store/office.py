@@ -40,3 +40,11 @@ def save_office_info(session: Session, info: OfficeInfo) -> None:
         'INSERT OR REPLACE INTO office_setting ("key", value) VALUES (?, ?)',
         [(k, str(v)) for k, v in asdict(info).items()],
     )
+
+
+def set_office_info(db: Database, info: OfficeInfo) -> None:
+    """Store the particulars (one transaction), for the window's 发文设置."""
+    if not 1 <= info.reply_workdays <= 60:
+        raise ValueError("回复时限应为 1 至 60 个工作日")
+    with db.transaction() as session:
+        save_office_info(session, info)
