@@ -36,8 +36,17 @@ class Parser(argparse.ArgumentParser):
         raise CliError(f"参数错误：{message}")
 
 
-def open_db(args: argparse.Namespace) -> Database:
+def open_db(args: argparse.Namespace, *, write: bool = False) -> Database:
+    """The database of ``--db`` (or the user's own, created from the seed on first use).
+
+    Only a command that writes (``write=True``) may create a file given by
+    ``--db``, and it holds the writer lock (:mod:`gxdesk.store.lock`) until
+    ``close()``: a second writer gets who holds it, not a ``database is locked``.
+    """
     from gxdesk.paths import default_database
     from gxdesk.store.database import open_database
 
-    return open_database(args.db or default_database())
+    db = open_database(args.db or default_database(), create=write)
+    if write:
+        db.lock_for_writing()
+    return db

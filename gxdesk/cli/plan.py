@@ -37,13 +37,15 @@ def register(sub: Any) -> None:
 def cmd_import_plan(args: argparse.Namespace) -> int:
     from gxdesk.core.plan import build_plan
     from gxdesk.exchange.plan_reader import read_plan
+    from gxdesk.store.backups import rotating_backup
     from gxdesk.store.plans import save_plan
 
     if not args.file.is_file():
         raise CliError(f"文件不存在：{args.file}")
     draft = build_plan(read_plan(args.file), year=args.year, issued=args.issued)
-    db = open_db(args)
+    db = open_db(args, write=True)
     try:
+        rotating_backup(db.path, "import")
         with db.transaction() as session:
             result = save_plan(session, draft, source_name=args.file.name)
     finally:
@@ -105,7 +107,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from gxdesk.core.workdays import PACKAGE_YEARS, DayOverride
     from gxdesk.store import calendar, queries
 
-    db = open_db(args)
+    db = open_db(args, write=bool(args.holiday or args.workday))
     try:
         if args.holiday or args.workday:
             if args.year is None:

@@ -21,7 +21,7 @@ ORM models in agreement.
 
 from __future__ import annotations
 
-import datetime as dt
+import os
 import re
 import sqlite3
 import threading
@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
+
+    from gxdesk.store.lock import WriterLock
 
 APPLICATION_ID = 0x47584453  # "GXDS": marks a SQLite file as a gxdesk database
 
@@ -79,11 +81,32 @@ def _connect_raw(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def read_header(path: Path) -> tuple[int, int, int]:
-    """(application_id, user_version, table count) read without writing anything."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+def connect_existing(path: Path, *, query_only: bool = True) -> sqlite3.Connection:
+    """A connection to a file that must already exist; it never creates one.
+
+    Opened read-write even to read (``query_only`` stops this connection's own
+    writes): SQLite rolls back a hot journal — the ``-journal`` a crash left in
+    the middle of a commit — only on a connection that may write, and a
+    ``?mode=ro`` connection would lock the program out of its own file until then.
+    """
+    uri = f"{Path(path).resolve().as_uri()}?mode=rw"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn.execute("PRAGMA busy_timeout=5000")
+        if query_only:
+            conn.execute("PRAGMA query_only=1")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def read_header(path: Path) -> tuple[int, int, int]:
+    """(application_id, user_version, table count); a hot journal is rolled back first."""
+    from gxdesk.store.errors import sqlite_reason
+
+    try:
+        conn = connect_existing(path)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -92,44 +115,40 @@ def read_header(path: Path) -> tuple[int, int, int]:
             ).fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"不是有效的 gxdesk 数据库文件：{path.name}（{exc}）") from exc
+    except sqlite3.Error as exc:
+        raise DatabaseError(
+            f"不是有效的 gxdesk 数据库文件：{path.name}（{sqlite_reason(exc)}）"
+        ) from exc
     return app_id, version, tables
 
 
 def backup_database(src: Path, dest: Path) -> Path:
-    """Copy ``src`` to ``dest`` with SQLite's online backup API and verify the copy."""
-    dest = Path(dest)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
-    source = sqlite3.connect(src)
-    try:
-        target = sqlite3.connect(tmp)
-        try:
-            source.backup(target)
-            ok = target.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            target.close()
-    finally:
-        source.close()
-    if ok != "ok":
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"备份校验失败：{ok}")
-    tmp.replace(dest)
-    return dest
+    """Copy ``src`` to ``dest``: checked, with its checksum manifest (:mod:`.backups`)."""
+    from gxdesk.store.backups import make_backup
+
+    return make_backup(Path(src), Path(dest)).path
 
 
 def check_database(path: Path) -> list[str]:
-    """Integrity and foreign-key problems of the file, as readable lines (empty = fine)."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    """Integrity and foreign-key problems of the file, as readable lines (empty = fine).
+
+    Reads only (a hot journal is rolled back, nothing else is written); a file
+    too damaged to be read at all is one problem line, not an exception.
+    """
+    from gxdesk.store.errors import sqlite_reason
+
     try:
-        problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        problems += [
-            f"外键错误：表 {r[0]} 第 {r[1]} 行引用 {r[2]}"
-            for r in conn.execute("PRAGMA foreign_key_check")
-        ]
-    finally:
-        conn.close()
+        conn = connect_existing(path)
+        try:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            problems += [
+                f"外键错误：表 {r[0]} 第 {r[1]} 行引用 {r[2]}"
+                for r in conn.execute("PRAGMA foreign_key_check")
+            ]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return [f"无法读取数据库（{sqlite_reason(exc)}）"]
     return problems
 
 
@@ -144,6 +163,11 @@ def migrate(path: Path, *, backup_dir: Path | None = None) -> int:
         app_id, version, tables = read_header(path)
         if app_id != APPLICATION_ID and tables:
             raise DatabaseError(f"{path.name} 不是 gxdesk 数据库（是其他程序的 SQLite 文件）")
+        if version == 0 and tables:
+            raise DatabaseError(
+                f"{path.name} 的数据结构版本被改为 0，但文件中已有数据表：文件已被其他工具改动，"
+                "为保护数据不予打开，请从备份恢复"
+            )
         if version > SCHEMA_VERSION:
             raise NewerDatabaseError(
                 f"{path.name} 由更新版本的 gxdesk 创建（数据结构版本 {version}，"
@@ -152,9 +176,9 @@ def migrate(path: Path, *, backup_dir: Path | None = None) -> int:
         if version == SCHEMA_VERSION:
             return version
         if version > 0:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            where = backup_dir or path.parent
-            backup_database(path, where / f"{path.stem}.v{version}-{stamp}.bak.sqlite")
+            from gxdesk.store.backups import rotating_backup
+
+            rotating_backup(path, f"v{version}", folder=backup_dir)
     else:
         version = 0
     conn = _connect_raw(path)
@@ -209,6 +233,17 @@ class Database:
         self.path = Path(path)
         self._engine: tuple[Engine, sessionmaker[Session]] | None = None
         self._lock = threading.Lock()
+        self._writer: WriterLock | None = None
+
+    def lock_for_writing(self, *, force: bool = False) -> None:
+        """Hold the one-writer lock beside the file until :meth:`close` (raises
+        :class:`gxdesk.store.lock.DatabaseLockedError` when another writer has it)."""
+        from gxdesk.store.lock import WriterLock
+
+        if self._writer is None:
+            lock = WriterLock(self.path)
+            lock.acquire(force=force)
+            self._writer = lock
 
     def _orm(self) -> tuple[Engine, sessionmaker[Session]]:
         with self._lock:
@@ -238,9 +273,8 @@ class Database:
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """A plain read-only sqlite3 connection for list queries, closed afterwards."""
-        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect_existing(self.path)
         try:
-            conn.execute("PRAGMA busy_timeout=5000")
             yield conn
         finally:
             conn.close()
@@ -250,26 +284,63 @@ class Database:
             if self._engine is not None:
                 self._engine[0].dispose()
                 self._engine = None
+            if self._writer is not None:
+                self._writer.release()
+                self._writer = None
 
 
-def open_database(path: str | Path) -> Database:
-    """Open (creating or migrating as needed) the gxdesk database at ``path``."""
+def open_database(path: str | Path, *, create: bool = True) -> Database:
+    """Open (migrating as needed) the gxdesk database at ``path``.
+
+    Only a caller that writes passes ``create=True``: a read on a mistyped path
+    must not leave a new empty database behind (nor grow a zero-byte file into one).
+    """
     path = Path(path)
     if not path.parent.exists():
         raise DatabaseError(f"目录不存在：{path.parent}")
+    if path.is_dir():
+        raise DatabaseError(f"{path} 是文件夹，不是数据库文件")
+    if not create:
+        if not path.exists():
+            raise DatabaseError(f"数据库文件不存在：{path}")
+        if path.stat().st_size == 0:
+            raise DatabaseError(f"{path.name} 是空文件（0 字节），不是 gxdesk 数据库")
     migrate(path)
+    from gxdesk.store.litter import clean_litter
+
+    clean_litter(path)
     return Database(path)
+
+
+def keep_aside(path: Path) -> Path:
+    """Copy a damaged file (and its journal) to ``NAME.corrupt-STAMP`` beside it; never overwritten."""
+    import datetime as dt
+    import shutil
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = path.with_name(f"{path.name}.corrupt-{stamp}")
+    shutil.copyfile(path, dest)
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists():
+        shutil.copyfile(journal, dest.with_name(dest.name + "-journal"))
+    return dest
 
 
 def restore_database(src: Path, target: Path) -> Path:
     """Replace ``target`` with the backup ``src``, keeping the current file as a backup.
 
-    The backup is checked first (a gxdesk file, not from a newer version, intact),
-    so a bad backup never replaces good data.
+    The backup is checked first — its checksum against its manifest (content
+    damage that SQLite's own checks pass), a gxdesk file, not from a newer
+    version, intact — so a bad backup never replaces good data. The current
+    file goes to the rotating set first (a new name each time: a second restore
+    never overwrites the first one's safety copy).
     """
+    from gxdesk.store.backups import make_backup, rotating_backup, verify_backup
+
     src, target = Path(src), Path(target)
     if not src.is_file():
         raise DatabaseError(f"备份文件不存在：{src}")
+    verify_backup(src)
     app_id, version, _tables = read_header(src)
     if app_id != APPLICATION_ID:
         raise DatabaseError(f"{src.name} 不是 gxdesk 数据库备份")
@@ -278,11 +349,19 @@ def restore_database(src: Path, target: Path) -> Path:
     problems = check_database(src)
     if problems:
         raise DatabaseError(f"备份文件已损坏：{problems[0]}")
-    if target.exists():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_database(target, target.with_name(f"{target.stem}.before-restore-{stamp}.sqlite"))
-    tmp = target.with_name(target.name + ".restoring")
-    backup_database(src, tmp)
-    tmp.replace(target)
+    if target.exists() and target.stat().st_size > 0:
+        try:
+            rotating_backup(target, "restore")
+        except DatabaseError:  # the current file is damaged: keep its bytes aside, untouched
+            keep_aside(target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        make_backup(src, tmp, reason="restore")
+        # a journal left beside the old file would be "rolled back" into the restored one
+        target.with_name(target.name + "-journal").unlink(missing_ok=True)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".json").unlink(missing_ok=True)
     migrate(target)
     return target

@@ -46,13 +46,15 @@ def import_plan(
     """The job: read ``path``, build the plan, save it; cancel-safe (see module doc)."""
     from gxdesk.core.plan import build_plan
     from gxdesk.exchange.plan_reader import read_plan
+    from gxdesk.store.backups import rotating_backup
     from gxdesk.store.plans import save_plan
 
     control.progress(0, 3, f"正在读取 {path.name} …")
     raw = read_plan(path)
     control.progress(1, 3, "正在识别完成时限和责任单位 …")
     draft = build_plan(raw, year=year)
-    control.progress(2, 3, "正在写入数据库 …")
+    control.progress(2, 3, "正在备份并写入数据库 …")
+    rotating_backup(db.path, "import")
     with db.transaction() as session:
         result = save_plan(session, draft, source_name=path.name)
         control.check()  # the last point a cancel can reach: it rolls the write back
