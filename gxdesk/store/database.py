@@ -206,24 +206,36 @@ def _make_engine(path: Path) -> tuple[Engine, sessionmaker[Session]]:
     from sqlalchemy import create_engine, event
     from sqlalchemy.orm import sessionmaker
 
-    engine = create_engine(f"sqlite:///{path}")
+    # mode=rw: a file moved away under the window is an error, not a new empty database
+    engine = create_engine(f"sqlite:///{Path(path).resolve().as_uri()}?mode=rw&uri=true")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy, not the driver, decide where transactions begin.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=5000")  # first: the others may wait for a lock
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=DELETE")
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=5000")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # a write takes the write lock at once; a read (Database.reading) does not, so
+        # reading goes on while another program writes
+        reading = conn.get_execution_options().get("gxdesk_reading", False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 class Database:
@@ -234,6 +246,7 @@ class Database:
         self._engine: tuple[Engine, sessionmaker[Session]] | None = None
         self._lock = threading.Lock()
         self._writer: WriterLock | None = None
+        self._identity = _identity(self.path)
 
     def lock_for_writing(self, *, force: bool = False) -> None:
         """Hold the one-writer lock beside the file until :meth:`close` (raises
@@ -259,15 +272,26 @@ class Database:
     def sessions(self) -> sessionmaker[Session]:
         return self._orm()[1]
 
+    def check_same_file(self) -> None:
+        """Raise DatabaseError if the file was moved, deleted or replaced since it was
+        opened: a pooled connection would go on writing into the old, unlinked file."""
+        if _identity(self.path) != self._identity:
+            raise DatabaseError(
+                f"数据库文件已被移走、删除或替换：{self.path}，未写入任何内容，请重新打开数据库"
+            )
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed together, or not at all."""
+        self.check_same_file()
         with self.sessions.begin() as session:
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self.sessions() as session:
+        """A session for reading only: it does not take the write lock."""
+        bind = self.engine.execution_options(gxdesk_reading=True)
+        with self.sessions(bind=bind) as session:
             yield session
 
     @contextmanager
