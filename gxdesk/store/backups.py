@@ -118,7 +118,9 @@ def _summary(conn: sqlite3.Connection) -> dict:
     }
 
 
-def make_backup(src: Path, dest: Path, *, reason: str = "manual") -> BackupInfo:
+def make_backup(
+    src: Path, dest: Path, *, reason: str = "manual", created: dt.datetime | None = None
+) -> BackupInfo:
     """Copy ``src`` to ``dest`` (backup API, checked, manifest, rename); ``dest`` is
     replaced only by a whole, checked copy."""
     from gxdesk.store.database import connect_existing
@@ -128,7 +130,7 @@ def make_backup(src: Path, dest: Path, *, reason: str = "manual") -> BackupInfo:
         raise DatabaseError(f"目录不存在：{dest.parent}")
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     tmp.unlink(missing_ok=True)
-    created = dt.datetime.now()
+    created = created or dt.datetime.now()
     try:
         try:
             source = connect_existing(src)
@@ -142,6 +144,10 @@ def make_backup(src: Path, dest: Path, *, reason: str = "manual") -> BackupInfo:
                 summary = _summary(target)
             finally:
                 target.close()
+        except sqlite3.DatabaseError as exc:
+            if "full" in str(exc) or "readonly" in str(exc) or "unable to open" in str(exc):
+                raise  # the target's disk or folder: said as such by the caller
+            raise DatabaseError(f"备份失败，数据库可能已损坏（{sqlite_reason(exc)}）") from exc
         finally:
             source.close()
         if ok != "ok":
@@ -153,7 +159,7 @@ def make_backup(src: Path, dest: Path, *, reason: str = "manual") -> BackupInfo:
             "file": dest.name,
             "sha256": digest,
             "size": size,
-            "created": created.isoformat(timespec="seconds"),
+            "created": created.isoformat(timespec="microseconds"),
             "reason": reason,
             "source": src.name,
             "host": host_name(),
@@ -193,14 +199,15 @@ def rotating_backup(
     db_path = Path(db_path)
     where = folder or backup_folder(db_path)
     where.mkdir(parents=True, exist_ok=True)
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    now = now or dt.datetime.now()
+    stamp = now.strftime("%Y%m%d-%H%M%S-%f")
     dest = where / f"{db_path.stem}.{reason}-{stamp}.sqlite"
     n = 0
     while dest.exists() or manifest_path(dest).exists():  # never over an earlier backup
         n += 1
         dest = where / f"{db_path.stem}.{reason}-{stamp}-{n}.sqlite"
-    info = make_backup(db_path, dest, reason=reason)
-    prune(where, db_path.stem, keep={dest})
+    info = make_backup(db_path, dest, reason=reason, created=now)
+    prune(where, db_path.stem, keep={dest}, now=now)
     return info
 
 
