@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,8 +46,13 @@ def open_db(args: argparse.Namespace, *, write: bool = False) -> Database:
     """
     from gxdesk.paths import default_database
     from gxdesk.store.database import open_database
+    from gxdesk.store.location import sync_warning
 
-    db = open_database(args.db or default_database(), create=write)
+    path = args.db or default_database()
+    db = open_database(path, create=write)
     if write:
         db.lock_for_writing()
+        warning = sync_warning(path)
+        if warning:
+            print(f"gxdesk: {warning}", file=sys.stderr)
     return db

@@ -324,6 +324,9 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
         raise DatabaseError(f"目录不存在：{path.parent}")
     if path.is_dir():
         raise DatabaseError(f"{path} 是文件夹，不是数据库文件")
+    from gxdesk.store.location import check_location
+
+    check_location(path)
     if not create:
         if not path.exists():
             raise DatabaseError(f"数据库文件不存在：{path}")
