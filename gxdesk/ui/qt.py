@@ -7,6 +7,7 @@ is handled in one place, and ``core``/``store``/``exchange`` stay Qt-free.
 from __future__ import annotations
 
 import datetime as dt
+from types import ModuleType
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
@@ -26,4 +27,22 @@ def pydate(day: QtCore.QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
 
 
-__all__ = ["ModelIndex", "QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot", "pydate", "qdate"]
+__all__ = [
+    "ModelIndex",
+    "QtCore",
+    "QtGui",
+    "QtWidgets",
+    "Qt",
+    "Signal",
+    "Slot",
+    "print_support",
+    "pydate",
+    "qdate",
+]
+
+
+def print_support() -> ModuleType:
+    """QtPrintSupport, imported only when something is printed (it costs start-up time)."""
+    from PySide6 import QtPrintSupport
+
+    return QtPrintSupport
