@@ -28,6 +28,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gxdesk.store.database import DatabaseError
 from gxdesk.store.errors import sqlite_reason
@@ -103,7 +104,7 @@ def _count(conn: sqlite3.Connection, sql: str) -> int:
         return 0
 
 
-def _summary(conn: sqlite3.Connection) -> dict:
+def _summary(conn: sqlite3.Connection) -> dict[str, Any]:
     try:
         last = conn.execute("SELECT max(created_at) FROM merge_batch").fetchone()[0]
     except sqlite3.Error:
@@ -177,7 +178,7 @@ def make_backup(
     )
 
 
-def _write_json(path: Path, data: dict) -> None:
+def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -214,7 +215,7 @@ def rotating_backup(
 def read_backup(path: Path) -> BackupInfo:
     """A backup's manifest (or, without one, what can be said from the file's name)."""
     path = Path(path)
-    data: dict = {}
+    data: dict[str, Any] = {}
     mpath = manifest_path(path)
     if mpath.is_file():
         try:

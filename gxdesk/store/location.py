@@ -68,7 +68,7 @@ def _windows_drive_is_remote(drive: str) -> bool:
         return False
     import ctypes
 
-    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # type: ignore[attr-defined]  # DRIVE_REMOTE
+    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # type: ignore[attr-defined, unused-ignore]  # Windows only; DRIVE_REMOTE
 
 
 def network_reason(path: Path, *, table: str | None = None) -> str | None:
