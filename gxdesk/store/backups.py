@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gxdesk.store.database import DatabaseError
 from gxdesk.store.errors import sqlite_reason
 from gxdesk.store.processes import host_name
+from gxdesk.store.sqlite_file import DatabaseError
 
 MANIFEST_SUFFIX = ".json"
 KEEP_LAST = 10
@@ -49,7 +49,9 @@ REASONS = {
     "undo": "撤销前",
 }
 
-_NAME = re.compile(r"^(?P<stem>.+)\.(?P<reason>[a-z0-9]+)-(?P<stamp>\d{8}-\d{6}-\d{6})(-\d+)?\.sqlite$")
+_NAME = re.compile(
+    r"^(?P<stem>.+)\.(?P<reason>[a-z0-9]+)-(?P<stamp>\d{8}-\d{6}-\d{6})(-\d+)?\.sqlite$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +126,7 @@ def make_backup(
 ) -> BackupInfo:
     """Copy ``src`` to ``dest`` (backup API, checked, manifest, rename); ``dest`` is
     replaced only by a whole, checked copy."""
-    from gxdesk.store.database import connect_existing
+    from gxdesk.store.sqlite_file import connect_existing
 
     src, dest = Path(src), Path(dest)
     if not dest.parent.is_dir():
@@ -173,8 +175,17 @@ def make_backup(
         tmp.unlink(missing_ok=True)
         raise
     return BackupInfo(
-        dest, created, reason, size, digest, summary["schema_version"], summary["plans"],
-        summary["tasks"], summary["reports"], summary["batches"], summary["last_merge"],
+        dest,
+        created,
+        reason,
+        size,
+        digest,
+        summary["schema_version"],
+        summary["plans"],
+        summary["tasks"],
+        summary["reports"],
+        summary["batches"],
+        summary["last_merge"],
     )
 
 

@@ -52,9 +52,7 @@ def record_reminder(
     )
     rows = [(new_id, t) for t in sorted(set(task_ids))]
     if rows:
-        conn.exec_driver_sql(
-            "INSERT INTO reminder_task (reminder_id, task_id) VALUES (?, ?)", rows
-        )
+        conn.exec_driver_sql("INSERT INTO reminder_task (reminder_id, task_id) VALUES (?, ?)", rows)
     return new_id
 
 

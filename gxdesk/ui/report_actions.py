@@ -13,11 +13,11 @@ from gxdesk.ui.qt import QtGui, QtWidgets
 if TYPE_CHECKING:
     from gxdesk.core.documents import OfficeInfo
     from gxdesk.ui.context import AppContext
-    from gxdesk.ui.main_window import MainWindow
     from gxdesk.ui.report_preview import PreviewDialog
+    from gxdesk.ui.shell import WindowShell
 
 
-def install(window: MainWindow, context: AppContext) -> ReportActions:
+def install(window: WindowShell, context: AppContext) -> ReportActions:
     """Adds the 报告 menu (before 设置); the window keeps the result."""
     actions = ReportActions(window, context)
     menu = QtWidgets.QMenu("报告(&R)", window)
@@ -80,7 +80,7 @@ def report_day(month: str, on: dt.date) -> dt.date:
 
 
 class ReportActions:
-    def __init__(self, window: MainWindow, context: AppContext) -> None:
+    def __init__(self, window: WindowShell, context: AppContext) -> None:
         self.window = window
         self.context = context
         self.menu: QtWidgets.QMenu | None = None
