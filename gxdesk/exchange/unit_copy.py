@@ -37,6 +37,7 @@ from gxdesk.core.workbook_data import (
     RowKey,
     UnitReport,
     lead_hash,
+    long_text_cells,
     unit_hash,
 )
 
@@ -121,7 +122,7 @@ def row_problems(row: CopyRow, values: UnitReport) -> list[str]:
     The merge's own verdict (:func:`gxdesk.core.row_verdict.row_verdict`) on
     what the file alone shows: lead columns edited → rejected; a value the
     readers cannot read → invalid; changed from what went out but no 进展状态 →
-    invalid. Without the lead office's database the copy takes a blank row as
+    invalid (a text over Excel's cell limit too). Without the lead office's database the copy takes a blank row as
     what the database holds (an unreported task), as the merge does when there
     is no report yet.
     """
@@ -130,6 +131,7 @@ def row_problems(row: CopyRow, values: UnitReport) -> list[str]:
         for name in ("status", "percent", "done_on")
         if isinstance(value := getattr(values, name), Unreadable)
     ]
+    unreadable += long_text_cells(values)
     text = values.as_text() if not unreadable else ()
     verdict = row_verdict(
         lead_untouched=not row.lead_edited,

@@ -37,6 +37,7 @@ from gxdesk.core.workbook_data import (
     RowKey,
     SheetRow,
     UnitSheet,
+    fit_cell,
     lead_hash,
     task_key,
     unit_hash,
@@ -107,8 +108,10 @@ _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def safe_text(value: str) -> str:
-    """Text as it must be stored in a cell to be read back unchanged."""
-    value = _ILLEGAL.sub("", value)
+    """Text as it must be stored in a cell to be read back unchanged — and as Excel
+    can open it: every text cell the program writes passes here, so none is over
+    Excel's cell limit (:func:`fit_cell`)."""
+    value = fit_cell(_ILLEGAL.sub("", value))
     if "_x" in value:
         value = _OOXML_ESCAPE.sub(r"_x005F_\1", value)
     return value
@@ -420,13 +423,14 @@ META_ROWS_HEADER = (
 
 def _row_keys(sheet: UnitSheet) -> Iterable[tuple[int, int, int, int, str, str]]:
     for r in sheet.rows:
+        # hashed as written: a text over the cell limit goes out cut (safe_text)
         yield (
             r.task_id,
             r.assignment_id,
             r.task_version,
             r.assignment_version,
-            lead_hash(r.lead_values()),
-            unit_hash(r.report.as_text()),
+            lead_hash([fit_cell(v) for v in r.lead_values()]),
+            unit_hash([fit_cell(v) for v in r.report.as_text()]),
         )
 
 
