@@ -350,6 +350,8 @@ class _Changed(NamedTuple):
             untouched=False,
             has_status=values.status is not None,
             same_as_latest=same_as(values, self.text, current),
+            report=values,
+            on=ctx.on,
         )
         if verdict.why is Why.SAME_AS_LATEST:
             return RowPlan(
@@ -375,45 +377,69 @@ class _Changed(NamedTuple):
         )
         task_version = ctx.rely_on(task_id, a, unit_id)
         if key is None:
-            return RowPlan(
-                r.row,
-                task_id,
-                Outcome.APPLIED,
-                "新进展（按序号+工作任务匹配，已确认单位）",
-                seq,
-                name,
-                values,
-                report,
+            return _new(
+                RowPlan(
+                    r.row,
+                    task_id,
+                    Outcome.APPLIED,
+                    "新进展（按序号+工作任务匹配，已确认单位）",
+                    seq,
+                    name,
+                    values,
+                    report,
+                ),
+                verdict.warnings,
             )
         meta = f.meta
         assert meta is not None
         if task_version > key.task_version or a.version > key.assignment_version:
-            return RowPlan(
-                r.row,
-                task_id,
-                Outcome.CONFLICT,
-                f"导出后牵头单位修改了此任务（任务版本 {key.task_version}→{task_version}，"
-                f"分工版本 {key.assignment_version}→{a.version}）",
-                seq,
-                name,
-                values,
-                report,
-                in_file=r.lead,
+            return _new(
+                RowPlan(
+                    r.row,
+                    task_id,
+                    Outcome.CONFLICT,
+                    f"导出后牵头单位修改了此任务（任务版本 {key.task_version}→{task_version}，"
+                    f"分工版本 {key.assignment_version}→{a.version}）",
+                    seq,
+                    name,
+                    values,
+                    report,
+                    in_file=r.lead,
+                ),
+                verdict.warnings,
             )
         if (
             current is not None
             and current.view.reported_at > meta.exported_at
             and current.export_id != meta.export_id
         ):
-            return RowPlan(
-                r.row,
-                task_id,
-                Outcome.CONFLICT,
-                f"导出后库中已有更新的进展（{current.view.reported_at:%Y-%m-%d %H:%M}，"
-                f"{current.view.source_file or '手工录入'}）",
-                seq,
-                name,
-                values,
-                report,
+            return _new(
+                RowPlan(
+                    r.row,
+                    task_id,
+                    Outcome.CONFLICT,
+                    f"导出后库中已有更新的进展（{current.view.reported_at:%Y-%m-%d %H:%M}，"
+                    f"{current.view.source_file or '手工录入'}）",
+                    seq,
+                    name,
+                    values,
+                    report,
+                ),
+                verdict.warnings,
             )
-        return RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report)
+        return _new(
+            RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report),
+            verdict.warnings,
+        )
+
+
+def _new(plan: RowPlan, warnings: tuple[str, ...]) -> RowPlan:
+    """A row that would write a report, with the verdict's warnings: an applied row
+    becomes one to verify (written only once the clerk accepts it); a conflict,
+    which the clerk decides anyway, says them in its reason."""
+    if not warnings:
+        return plan
+    said = "请核实：" + "；".join(warnings)
+    if plan.outcome is Outcome.APPLIED:
+        return plan._replace(outcome=Outcome.WARNING, reason=said, warnings=warnings)
+    return plan._replace(reason=f"{plan.reason}；{said}", warnings=warnings)

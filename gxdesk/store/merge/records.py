@@ -37,6 +37,7 @@ COUNT_KEYS = {
     Outcome.REJECTED: "rejected",
     Outcome.INVALID: "invalid",
     Outcome.UNMATCHED: "unmatched",
+    Outcome.WARNING: "warnings",
 }
 
 
@@ -55,6 +56,7 @@ class RowPlan(NamedTuple):
     )
     current: tuple[str, ...] = ()  # conflicts: the lead office's columns now, beside the file's
     in_file: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what looks wrong in the values (Outcome.WARNING)
 
 
 @dataclass
@@ -92,6 +94,7 @@ class FilePlan:
                     "task": r.task_id,
                     "outcome": r.outcome.value,
                     "reason": r.reason,
+                    "warnings": list(r.warnings),
                 }
                 for r in self.rows
             ],
@@ -132,6 +135,22 @@ class MergePlan:
     @property
     def refused(self) -> list[FilePlan]:
         return [f for f in self.files if f.error]
+
+    def rows_to_verify(self) -> set[tuple[int, int]]:
+        """(file index, row) of every row held for the clerk to accept (Outcome.WARNING)."""
+        return {
+            (i, r.row)
+            for i, f in enumerate(self.files)
+            for r in f.rows
+            if r.outcome is Outcome.WARNING
+        }
+
+    def without_files_to_verify(self) -> MergePlan:
+        """The plan without the files that hold a row to verify: where nobody can
+        accept a row (the command line without ``--accept-warnings``) such a file
+        waits whole, and is not recorded as merged, so it can be merged again."""
+        held = {i for i, _row in self.rows_to_verify()}
+        return MergePlan([f for i, f in enumerate(self.files) if i not in held], self.basis)
 
 
 @dataclass(frozen=True)
