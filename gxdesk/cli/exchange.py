@@ -102,8 +102,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 f"冲突 {c['conflicts']}，拒收 {c['rejected']}，无法识别 {c['invalid']}，"
                 f"待确认 {c['unmatched']}，待核实 {c['warnings']}"
             )
+            if f.replaces:
+                print(f"  {f.replaces}")
             for r in f.rows:
-                if r.outcome.value not in ("applied", "unchanged"):
+                if r.outcome.value not in ("applied", "unchanged") or r.reason.startswith("更正"):
                     print(f"  第{r.row}行\t{r.outcome.label}\t{r.reason}")
             if i in held:
                 print(

@@ -143,3 +143,11 @@ def implausible(report: UnitReport, on: dt.date) -> tuple[str, ...]:
     if status is Status.NOT_STARTED and isinstance(done_on, dt.date):
         found.append("进展状态为未启动，却填写了完成时间")
     return tuple(found)
+
+
+def corrects(saved_at: dt.datetime | None, earlier_saved_at: dt.datetime | None) -> bool:
+    """Whether a second return of the same export that disagrees with an earlier one on
+    a row corrects it: only when the unit saved it later (both times known, by the
+    workbooks' own clocks). Otherwise the row is a conflict for the clerk to decide:
+    a stale copy sent again must not overwrite what the unit reported since."""
+    return saved_at is not None and earlier_saved_at is not None and saved_at > earlier_saved_at

@@ -340,3 +340,4 @@ class ReturnedWorkbook:
     missing_columns: tuple[str, ...] = ()
     unit_hint: str = ""  # a unit name seen in the title or file name (fallback only)
     warnings: tuple[str, ...] = ()
+    saved_at: dt.datetime | None = None  # when the unit saved it (its own clock, UTC)

@@ -143,10 +143,30 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
         )
         if checked:
             self.taken.add(key)
+            self._untick_other_returns(line)
         else:
             self.taken.discard(key)
         self.dataChanged.emit(index, index, [role])
         return True
+
+    def _untick_other_returns(self, line: _Line) -> None:
+        """One row of a task per export: ticking one return's row unticks the other's."""
+        r = line.row
+        if r is None or not r.other:
+            return
+        for other in self._all:
+            o = other.row
+            if (
+                o is not None
+                and other is not line
+                and o.task_id == r.task_id
+                and other.file.export_id == line.file.export_id
+                and (other.file_index, o.row) in self.taken
+            ):
+                self.taken.discard((other.file_index, o.row))
+                if other in self._lines:
+                    at = self.index(self._lines.index(other), 6)
+                    self.dataChanged.emit(at, at, [Qt.ItemDataRole.CheckStateRole])
 
     def accept_all_warnings(self) -> None:
         """Tick every row to verify (待核实), whether shown by the filter or not."""
@@ -188,6 +208,10 @@ class MergeDialog(QtWidgets.QDialog):
             + "点“应用”后先备份数据库，再一次性写入。"
         )
         summary.setWordWrap(True)
+        seconds = [f"{f.file_name}：{f.replaces}" for f in plan.files if f.replaces]
+        self.second_returns = QtWidgets.QLabel("\n".join(seconds))
+        self.second_returns.setWordWrap(True)
+        self.second_returns.setVisible(bool(seconds))
         self.filter = QtWidgets.QComboBox()
         self.filter.addItem(ALL, ALL)
         for o in Outcome:
@@ -249,6 +273,7 @@ class MergeDialog(QtWidgets.QDialog):
         top.addStretch(1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(summary)
+        layout.addWidget(self.second_returns)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
@@ -289,6 +314,21 @@ class MergeDialog(QtWidgets.QDialog):
             ]
             rows = "".join(f"<tr>{a}{b}</tr>" for a, b in zip(cells[::2], cells[1::2], strict=True))
             parts.append(f"表中填报：<table border=1 cellspacing=0 cellpadding=3>{rows}</table>")
+        if r.other:  # two returns of the same export disagree: both, side by side
+            rows = "".join(
+                f"<tr><td>{h}</td><td>{_esc(_cell(f, a))}</td><td>{_esc(_cell(f, b))}</td></tr>"
+                for (f, h), a, b in zip(
+                    UNIT_COLUMNS,
+                    r.values.as_text() if r.values else ("",) * 8,
+                    r.other,
+                    strict=False,
+                )
+            )
+            parts.append(
+                "<table border=1 cellspacing=0 cellpadding=3>"
+                f"<tr><th></th><th>本文件</th><th>{_esc(r.other_source)}</th></tr>"
+                f"{rows}</table>勾选“采用”则写入本文件的这一行，否则保留另一份。"
+            )
         if r.outcome is Outcome.CONFLICT and r.in_file and r.task_id is not None:
             now = self._current_lead.get(r.task_id, ())
             rows = "".join(
@@ -301,6 +341,10 @@ class MergeDialog(QtWidgets.QDialog):
                 f"{rows}</table>勾选“采用文件”则仍写入表中的进展。"
             )
         self.detail.setHtml("<br>".join(parts))
+
+
+def _cell(field: str, text: str) -> str:
+    return (text + "%" if field == "percent" and text else text) or "—"
 
 
 def _esc(text: str) -> str:

@@ -119,6 +119,7 @@ def _apply(
                         "unit_id": f.unit_id,
                         "file_name": f.file_name,
                         "merged_at": now,
+                        "saved_at": f.saved_at,
                     }
                     for f in files.values()
                 ],

@@ -37,6 +37,12 @@ from gxdesk.store.exports import UnitAssignment
 from gxdesk.store.merge.context import MergeContext, load_context
 from gxdesk.store.merge.reading import STATUS_INDEX, same_as
 from gxdesk.store.merge.records import FilePlan, MergePlan, RowPlan
+from gxdesk.store.merge.second_returns import (
+    against_merged,
+    earlier_of,
+    replaces_text,
+    within_one_merge,
+)
 from gxdesk.store.progress import ReportInput
 
 _LEAD_HEADERS = [h for _, h in LEAD_COLUMNS]
@@ -113,6 +119,7 @@ class MergePlanner:
         return added
 
     def result(self) -> MergePlan:
+        within_one_merge(self._files)  # two returns of one export in this merge
         return MergePlan(list(self._files), self._ctx.basis)
 
 
@@ -170,6 +177,10 @@ def _plan_identified(
             for r in w.rows
         ]
         return []
+    fp.saved_at = w.saved_at
+    earlier = [e for e in ctx.returns.get(meta.export_id, ()) if e.sha256 != w.sha256]
+    if earlier:
+        fp.replaces = replaces_text(earlier[-1], w.saved_at)
     return _FileRows(ctx, w, ctx.mine(db, plan.id, unit.id), unit.id, plan.year).plan()
 
 
@@ -407,6 +418,18 @@ class _Changed(NamedTuple):
                     in_file=r.lead,
                 ),
                 verdict.warnings,
+            )
+        returns = ctx.returns.get(meta.export_id)
+        if current is not None and returns and current.export_id == meta.export_id:
+            # the latest report came from an earlier return of this very export
+            return against_merged(
+                _new(
+                    RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report),
+                    verdict.warnings,
+                ),
+                earlier_of(returns, current.view.source_file),
+                w.saved_at,
+                current.view.unit_report().as_text(),
             )
         if (
             current is not None

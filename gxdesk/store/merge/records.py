@@ -8,6 +8,7 @@ here reads or writes the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,10 @@ class RowPlan(NamedTuple):
     current: tuple[str, ...] = ()  # conflicts: the lead office's columns now, beside the file's
     in_file: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # what looks wrong in the values (Outcome.WARNING)
+    # a row where two returns of the same export disagree: the other one's unit
+    # columns (UnitReport.as_text) and which return that is, for side by side
+    other: tuple[str, ...] = ()
+    other_source: str = ""
 
 
 @dataclass
@@ -74,6 +79,8 @@ class FilePlan:
     unit_hint: str = ""
     duplicate_of: int | None = None
     rows: list[RowPlan] = field(default_factory=list)
+    saved_at: dt.datetime | None = None  # when the unit saved it (its own clock, UTC)
+    replaces: str = ""  # a second return of the same export: which earlier one, in Chinese
 
     def counts(self) -> dict[str, int]:
         c = Counter(r.outcome for r in self.rows)
@@ -87,6 +94,8 @@ class FilePlan:
             "error": self.error,
             **self.counts(),
             "duplicate_of_batch": self.duplicate_of,
+            "saved_at": self.saved_at.isoformat(timespec="seconds") if self.saved_at else None,
+            "replaces": self.replaces or None,
             "hidden_data": self.meta_source or None,
             "rows": [
                 {
