@@ -307,7 +307,7 @@ class MergeDialog(QtWidgets.QDialog):
         parts = [f"<b>{r.outcome.label}</b>：{_esc(r.reason)}"]
         if r.outcome is Outcome.WARNING:
             parts.append("核实无误请勾选“采用”，否则该行不写入。")
-        if r.values is not None:  # all eight columns, as they would be written, two a line
+        if r.values is not None and not r.other:  # all eight columns, as written, two a line
             cells = [
                 f"<td>{h}</td><td>{_esc(t + '%' if f == 'percent' and t else t) or '—'}</td>"
                 for (f, h), t in zip(UNIT_COLUMNS, r.values.as_text(), strict=True)
