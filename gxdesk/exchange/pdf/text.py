@@ -198,8 +198,21 @@ def split_lines(frags: list, max_widths: list[float]):  # type: ignore[no-untype
     return ParaLines(kind=1, lines=lines)
 
 
+def _split_frags(bl_para, start: int, stop: int) -> list:  # type: ignore[no-untyped-def]
+    """The fragments of lines ``start:stop``, joined as they were.
+
+    reportlab's own version appends a space to every line it rejoins (right for
+    words, wrong for Chinese): a cell split over two pages then showed gaps where
+    its lines had broken.
+    """
+    return [w for line in bl_para.lines[start:stop] for w in line.words]
+
+
 class CJKParagraph(Paragraph):
     """A reportlab paragraph whose lines break by the Chinese rules (style ``wordWrap='CJK'``)."""
+
+    def _get_split_blParaFunc(self):  # type: ignore[no-untyped-def]  # noqa: N802
+        return _split_frags
 
     def breakLinesCJK(self, maxWidths):  # type: ignore[no-untyped-def]  # noqa: N802, N803
         if not isinstance(maxWidths, list | tuple):
