@@ -102,6 +102,8 @@ def test_every_task_is_in_the_detail_and_unit_text_is_escaped(db: Database, repo
     for r in _tasks(db):
         assert squeeze(r.name) in annex, r.name
     assert squeeze(INJECTION) in annex  # printed as typed, not taken as markup
+    # the long text, printed in the red list and the annex (over a page break), has no gaps
+    assert text.replace("\n", "").count("召开专题会议三次，部署落实相关工作") == 8
 
 
 def test_fonts_are_embedded_subsets(report: Path) -> None:
