@@ -244,3 +244,17 @@ def test_text_stays_in_the_type_area_and_page_numbers_alternate(report: Path) ->
             body = [x for x in words if x[0] > 35 * mm]
             assert all(x[2] <= w - 37 * mm + 1 and x[1] >= 28 * mm - 1 for x in body), n
     assert landscape_seen
+
+
+def test_a_unit_without_tasks_is_refused_in_one_line(db: Database, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    conn = sqlite3.connect(db.path)
+    conn.execute("INSERT INTO unit (name, short_name, contact, phone, is_group)"
+                 " VALUES ('市空闲局', '', '', '', 0)")  # fmt: skip
+    conn.commit()
+    conn.close()
+    args = ["--db", str(db.path), "report", str(tmp_path / "x.pdf"), "--unit", "市空闲局"]
+    assert main([*args, "--on", "2014-10-24"]) == 2
+    err = capsys.readouterr().err
+    assert "市空闲局没有承担本计划的任务" in err and err.count("\n") == 1

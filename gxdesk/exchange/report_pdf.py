@@ -199,8 +199,9 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
     story.append(st.p("一、总体情况", st.h1))
     story.append(st.p(_summary(data), st.body))
     story.append(CondPageBreak(70 * mm))
-    story.append(st.p("（一）各类别完成情况", st.h2))
-    story.append(_category_chart(data, st, TYPE_W))
+    if data.categories:  # (a plan always has some; a chart of nothing cannot be drawn)
+        story.append(st.p("（一）各类别完成情况", st.h2))
+        story.append(_category_chart(data, st, TYPE_W))
     if data.unit_lights:
         chart, count = _lights_chart(data, st, TYPE_W)
         head = [st.p("（二）各单位红黄绿灯情况", st.h2)]
