@@ -76,7 +76,7 @@ def run_gui(
     if screenshot is not None:
         return _screenshot(app, window, Path(screenshot), size)
     window.start()
-    code = app.exec()  # type: ignore[attr-defined]
+    code = app.exec()
     window.context.db.close()
     return int(code)
 
