@@ -79,7 +79,7 @@ SELECT t.id, t.plan_id, t.category_id, c.seq, c.title, t.seq, t.name, t.requirem
        t.deadline_text, t.deadline_kind, t.deadline_due, t.deadline_workdays,
        t.deadline_period, t.deadline_inferred, t.deadline_review, t.units_text,
        t.units_inferred, t.units_review, t.status, t.version,
-       p.text, u.name, p.reported_at
+       p.text, u.name, p.reported_at, p.percent, p.done_on
 FROM task t
 JOIN category c ON c.id = t.category_id
 LEFT JOIN progress p ON p.id = (
@@ -109,7 +109,9 @@ def list_tasks(
         issued = _d(issued_text)
         rows = conn.execute(_LIST_SQL, (plan_id,)).fetchall()
     # Few distinct (deadline, status) pairs recur over thousands of rows: resolve each once.
-    resolved: dict[tuple, tuple[DeadlineKind, dt.date | None, str, int | None, Status, Light]] = {}
+    resolved: dict[
+        tuple, tuple[DeadlineKind, dt.date | None, str, int | None, Status, Light, Period | None]
+    ] = {}
     workdays_until = calendar.workdays_between
     no_issue = "未设置印发日期，无法计算"
     out = []
@@ -119,7 +121,8 @@ def list_tasks(
         found = resolved.get(key)
         if found is None:
             kind = DeadlineKind(r[9]) if r[9] in _KINDS else DeadlineKind.NONE
-            spec = DeadlineSpec(r[8], kind, _d(r[10]), r[11], Period(r[12]) if r[12] else None)
+            period = Period(r[12]) if r[12] else None
+            spec = DeadlineSpec(r[8], kind, _d(r[10]), r[11], period)
             note = no_issue if kind is DeadlineKind.RELATIVE and issued is None else ""
             missing = None
             try:
@@ -128,15 +131,15 @@ def list_tasks(
                 due, note, missing = None, str(exc), exc.year
             status = Status(r[18]) if r[18] in _STATUSES else Status.NOT_STARTED
             light = light_for(status, due, on, workdays_until, yellow_workdays)
-            found = resolved[key] = (kind, due, note, missing, status, light)
-        kind, due, note, missing, status, light = found
+            found = resolved[key] = (kind, due, note, missing, status, light, period)
+        kind, due, note, missing, status, light, period = found
         latest_at = r[22]
         append(
             TaskRow(
                 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], kind, due,
                 r[13] == 1, r[14] == 1, r[15], r[16] == 1, r[17] == 1, status, light,
                 r[20] or "", r[21] or "", _datetime(latest_at) if latest_at else None,
-                r[19], note, missing,
+                r[19], note, missing, r[11], period, r[23], _d(r[24]),
             )
         )  # fmt: skip
     return out
