@@ -381,14 +381,14 @@ def _paint_header(p: QtGui.QPainter, frame: Frame) -> None:
 
 
 def _paint_status_tag(p: QtGui.QPainter, frame: Frame) -> None:
-    """The status date, written on the lower tier where its line starts."""
+    """The status date, written on the upper tier above its line (the lower keeps its labels)."""
     x = frame.status_x()
     if not frame.chart_left <= x <= frame.width:
         return
     on = frame.source.plan.on
     text = f"{on.month}月{on.day}日"
     width = p.fontMetrics().horizontalAdvance(text) + 10
-    tag = QtCore.QRectF(x - width / 2, TIER_HEIGHT + 2, width, TIER_HEIGHT - 4)
+    tag = QtCore.QRectF(x - width / 2, 2, width, TIER_HEIGHT - 4)
     p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(STATUS_LINE)
