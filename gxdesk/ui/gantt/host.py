@@ -41,6 +41,8 @@ class ViewTabs(QtWidgets.QTabWidget):
     def _shown(self, index: int) -> None:
         if index == 1:
             self.build()
+        if self.pane is not None:
+            self.pane.follow_scrolling(into_gantt=index == 1)
 
     def build(self) -> GanttPane:
         """The chart pane, built now if it was not yet."""

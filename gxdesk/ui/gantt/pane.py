@@ -86,18 +86,17 @@ class GanttPane(QtWidgets.QWidget):
         layout.addWidget(Legend())
 
         shortcut = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in (
-            (
-                [QtGui.QKeySequence("Ctrl+="), QtGui.QKeySequence.StandardKey.ZoomIn],
-                self.view.zoom_in,
-            ),
-            (
-                [QtGui.QKeySequence("Ctrl+-"), QtGui.QKeySequence.StandardKey.ZoomOut],
-                self.view.zoom_out,
-            ),
+        for names, standard, slot in (
+            (("Ctrl+=", "Ctrl++"), QtGui.QKeySequence.StandardKey.ZoomIn, self.view.zoom_in),
+            (("Ctrl+-",), QtGui.QKeySequence.StandardKey.ZoomOut, self.view.zoom_out),
         ):
+            keys: list[QtGui.QKeySequence] = []
+            standard_keys = QtGui.QKeySequence.keyBindings(standard)
+            for key in [QtGui.QKeySequence(n) for n in names] + standard_keys:
+                if key not in keys:  # the same key twice makes Qt call the shortcut ambiguous
+                    keys.append(key)
             action = QtGui.QAction(self)
-            action.setShortcuts([QtGui.QKeySequence(k) for k in keys])
+            action.setShortcuts(keys)
             action.setShortcutContext(shortcut)
             action.triggered.connect(slot)
             self.addAction(action)
@@ -133,9 +132,35 @@ class GanttPane(QtWidgets.QWidget):
 
     def _link_scrolling(self, table: QtWidgets.QTableView) -> None:
         ours, theirs = self.view.verticalScrollBar(), table.verticalScrollBar()
-        theirs.valueChanged.connect(ours.setValue)
-        ours.valueChanged.connect(theirs.setValue)
+        view = self.view
+
+        # Only the view the clerk sees leads: a hidden one's range may be stale, and
+        # its clamped value must not pull the visible one back.
+        def from_table(value: int) -> None:
+            if table.isVisible():
+                ours.setValue(value)
+
+        def from_gantt(value: int) -> None:
+            if view.isVisible():
+                theirs.setValue(value)
+
+        theirs.valueChanged.connect(from_table)
+        ours.valueChanged.connect(from_gantt)
         ours.setValue(theirs.value())
+        self._table = table
+
+    def follow_scrolling(self, into_gantt: bool) -> None:
+        """Carry the top row over when the tabs switch.
+
+        A hidden tab page keeps the size it had when last shown, so its scroll
+        range may not have room for the row the other view scrolled to; once it
+        is shown (and resized) it takes the row again.
+        """
+        ours, theirs = self.view.verticalScrollBar(), self._table.verticalScrollBar()
+        if into_gantt:
+            ours.setValue(theirs.value())
+        else:
+            theirs.setValue(ours.value())
 
     def _open_task(self, index: QtCore.QModelIndex) -> None:
         """Enter / double-click: the task in the detail pane, its name field focused."""
