@@ -10,7 +10,15 @@ from gxdesk.core.model import DeadlineKind, Light, Period, Status
 from gxdesk.core.schedule import expected_percent
 from gxdesk.core.views import TaskRow
 from gxdesk.core.workdays import DayOverride, WorkdayCalendar
-from gxdesk.ui.gantt.bars import BarStyle, PlanDates, bar_for, chart_span, period_ends, rule_text
+from gxdesk.ui.gantt.bars import (
+    BarStyle,
+    PlanDates,
+    bar_for,
+    chart_span,
+    period_ends,
+    row_dates,
+    rule_text,
+)
 from gxdesk.ui.gantt.days import DayKind, DayKinds
 from gxdesk.ui.gantt.timescale import ZOOM_LEVELS, TimeScale, TimeUnit, label, zoom_step
 
@@ -194,8 +202,13 @@ def test_done_is_full_and_a_late_completion_shows_as_late():
 
 
 def test_the_chart_spans_the_plan_year_and_the_deadlines_beyond_it():
-    rows = [_row(due=D(2015, 3, 31)), _row(due=None, deadline_kind=DeadlineKind.CONTINUOUS)]
-    first, last = chart_span(rows, PLAN)
-    assert first <= D(2014, 1, 1) and last >= D(2015, 3, 31)
+    rows = [
+        _row(due=D(2015, 3, 31)),
+        _row(due=None, deadline_kind=DeadlineKind.CONTINUOUS),
+        _row(due=D(2014, 12, 31), status=Status.DONE, latest_done_on=D(2015, 5, 4)),
+    ]
+    assert row_dates(rows) == {D(2015, 3, 31), D(2014, 12, 31), D(2015, 5, 4)}
+    first, last = chart_span(row_dates(rows), PLAN)
+    assert first <= D(2014, 1, 1) and last >= D(2015, 5, 4)
     first, last = chart_span([], PlanDates(2014, None, D(2016, 5, 1)))
     assert last >= D(2016, 5, 1)  # the status date is always on the chart

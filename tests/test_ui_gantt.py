@@ -69,6 +69,10 @@ def test_rows_follow_the_tables_sort_and_filter(window, gantt):
 
     assert ids() == [r.id for r in window.model.visible_rows]
     assert len(ids()) == 34
+    dues = {r.due for r in window.model.all_rows if r.due is not None}
+    assert set(window.model.due_dates) == dues  # the span the chart covers comes from these
+    first, last = gantt.scale.first, gantt.scale.last
+    assert first <= min(dues) and last >= max(dues)
     window.table.sortByColumn(Column.DUE, Qt.SortOrder.DescendingOrder)
     assert ids() == [r.id for r in window.model.visible_rows]
     assert ids() != sorted(ids())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
-from gxdesk.ui.gantt.bars import Bar, BarStyle, PlanDates, bar_for, chart_span
+from gxdesk.ui.gantt.bars import Bar, BarStyle, PlanDates, bar_for, chart_span, row_dates
 from gxdesk.ui.gantt.days import DayKind, DayKinds
 from gxdesk.ui.gantt.timescale import TimeScale, TimeUnit
 from gxdesk.ui.labels import cn_date
@@ -76,7 +76,7 @@ class ChartSource:
         self.calendar = calendar
         self.days = DayKinds(calendar)
         self.title = title
-        self.span = span or chart_span(rows, plan)
+        self.span = span or chart_span(row_dates(rows), plan)
         self._bars: dict[int, Bar] = {}
 
     def with_rows(self, rows: Sequence[TaskRow]) -> ChartSource:

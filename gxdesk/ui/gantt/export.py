@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
-from gxdesk.ui.gantt.bars import PlanDates, chart_span
+from gxdesk.ui.gantt.bars import PlanDates, chart_span, row_dates
 from gxdesk.ui.gantt.chart import (
     DAY_COLORS,
     EXPECTED_TICK,
@@ -324,7 +324,7 @@ def source_for(
 ) -> ChartSource:
     """The chart of ``rows`` as of ``on``, its days narrowed to ``first`` … ``last`` if given."""
     dates = PlanDates(plan.year, plan.issued_on, on)
-    start, end = chart_span(rows, dates)
+    start, end = chart_span(row_dates(rows), dates)
     start, end = first or start, last or end
     if end < start:
         raise ExportError(f"结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}")

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gxdesk.ui.gantt.bars import BarStyle, PlanDates, rule_text
+from gxdesk.ui.gantt.bars import BarStyle, PlanDates, chart_span, rule_text
 from gxdesk.ui.gantt.chart import (
     HEADER_HEIGHT,
     NAME_WIDTH,
@@ -105,8 +105,9 @@ class GanttView(QtWidgets.QAbstractItemView):
             ):
                 self._source = self._source.with_rows(rows)
             else:
-                source = ChartSource(model.all_rows, inputs.plan, inputs.calendar, inputs.title)
-                self._source = source.with_rows(rows)
+                span = chart_span(model.due_dates, inputs.plan)
+                source = ChartSource(rows, inputs.plan, inputs.calendar, inputs.title, span)
+                self._source = source
                 first, last = source.span
                 self._scale = TimeScale(first, last, ZOOM_LEVELS[self._zoom])
         self._source_key = key
