@@ -22,7 +22,9 @@ JIEDU = "信息解读工作"
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def db(qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # In this process main() renders into pytest-qt's QApplication: left to itself the
+    # command would make a QGuiApplication, which no later widget test could use.
     monkeypatch.setenv("GXDESK_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     return seed_copy(tmp_path)
@@ -78,6 +80,19 @@ def test_wide_ranges_tile_across_pages_each_with_names(db, tmp_path):
     assert len(pages) >= 2
     assert all("征地信息公开" in p.replace(" ", "") for p in pages)
     assert "2013年" in "".join(pages[0].split()) and "2015年" in "".join(pages[-1].split())
+
+
+def test_a_year_the_calendar_does_not_know_is_labelled_unknown(db, tmp_path):
+    from gxdesk.core.workdays import PACKAGE_YEARS
+
+    later = PACKAGE_YEARS.stop  # the first year the built-in calendar lacks
+    out = tmp_path / "later.pdf"
+    r = _run("--db", str(db), "gantt", str(out), "--on", ON, "--category", "1",
+             "--from", f"{later - 1}-10-01", "--to", f"{later}-03-31")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    text = _text(out).replace(" ", "")
+    assert f"{later}年第一季度（日历未知）" in text
+    assert f"{later - 1}年第四季度（日历未知）" not in text
 
 
 def test_png_has_the_requested_size(db, tmp_path):

@@ -47,7 +47,7 @@ DAY_COLORS = {
     DayKind.WEEKEND: QtGui.QColor("#ececec"),
     DayKind.HOLIDAY: QtGui.QColor("#fadcdc"),
     DayKind.MAKEUP: QtGui.QColor("#fff0cc"),
-    DayKind.UNKNOWN: QtGui.QColor("#d9d9d9"),
+    DayKind.UNKNOWN: QtGui.QColor("#b0b0b0"),
 }
 MAKEUP_MARK = QtGui.QColor("#e37400")
 STATUS_LINE = QtGui.QColor("#1a56db")
@@ -175,6 +175,7 @@ def paint_chart(p: QtGui.QPainter, frame: Frame) -> None:
     for i in rows:
         _paint_bar(p, frame, i)
     _paint_status_line(p, frame, body)
+    _paint_status_tag(p, frame)
     p.restore()
     _paint_header(p, frame)
     _paint_names(p, frame, rows)
@@ -239,8 +240,7 @@ def _paint_bar(p: QtGui.QPainter, frame: Frame, i: int) -> None:
         p.drawRect(rect)
         _note(p, frame, top, max(rect.left(), frame.chart_left) + 4, bar.note)
         return
-    light = QtGui.QColor(color)
-    light.setAlpha(70 if bar.style is BarStyle.BAR else 45)
+    light = _pastel(color, 0.28 if bar.style is BarStyle.BAR else 0.18)
     p.setPen(QtGui.QPen(color, 1))
     if bar.style is BarStyle.BAND and row.deadline_kind.value == "per_event":
         p.setBrush(QtGui.QBrush(color, Qt.BrushStyle.Dense6Pattern))
@@ -265,6 +265,15 @@ def _paint_bar(p: QtGui.QPainter, frame: Frame, i: int) -> None:
     if bar.done:
         _done_marker(p, frame, bar, rect)
     p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+
+
+def _pastel(color: QtGui.QColor, share: float) -> QtGui.QColor:
+    """``color`` mixed with white: opaque, so holidays under a bar do not tint it."""
+    return QtGui.QColor(
+        round(255 + (color.red() - 255) * share),
+        round(255 + (color.green() - 255) * share),
+        round(255 + (color.blue() - 255) * share),
+    )
 
 
 def _end_marker(p: QtGui.QPainter, x: float, y: float, size: float, color: QtGui.QColor) -> None:
@@ -346,6 +355,8 @@ def _paint_header(p: QtGui.QPainter, frame: Frame) -> None:
             else:
                 p.setPen(TEXT)
                 text = seg.label
+                if is_upper and not frame.source.days.knows(seg.start.year):
+                    text += "（日历未知）"  # shown as unknown, never as an ordinary year
             # A label stays in view while its cell is partly scrolled off.
             left = max(x0, frame.chart_left)
             visible = QtCore.QRectF(left, top, max(x1 - left, 0), TIER_HEIGHT)
@@ -356,7 +367,6 @@ def _paint_header(p: QtGui.QPainter, frame: Frame) -> None:
             )
             if visible.width() >= metrics.horizontalAdvance(text) + 4 or unit is TimeUnit.DAY:
                 p.drawText(visible.adjusted(4 if is_upper else 0, 0, 0, 0), int(align), text)
-    _paint_status_tag(p, frame)
     p.restore()
     p.setPen(QtGui.QPen(GRID_STRONG, 0))
     p.drawLine(QtCore.QPointF(0, TIER_HEIGHT), QtCore.QPointF(frame.width, TIER_HEIGHT))
@@ -381,14 +391,16 @@ def _paint_header(p: QtGui.QPainter, frame: Frame) -> None:
 
 
 def _paint_status_tag(p: QtGui.QPainter, frame: Frame) -> None:
-    """The status date, written on the upper tier above its line (the lower keeps its labels)."""
+    """The status date, written at the foot of its line (the header keeps its labels)."""
     x = frame.status_x()
     if not frame.chart_left <= x <= frame.width:
         return
     on = frame.source.plan.on
     text = f"{on.month}月{on.day}日"
     width = p.fontMetrics().horizontalAdvance(text) + 10
-    tag = QtCore.QRectF(x - width / 2, 2, width, TIER_HEIGHT - 4)
+    rows = frame.rows_shown()
+    bottom = min(frame.height, frame.row_top(rows.stop)) if rows else frame.height
+    tag = QtCore.QRectF(x - width / 2, bottom - TIER_HEIGHT + 2, width, TIER_HEIGHT - 4)
     p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(STATUS_LINE)

@@ -222,6 +222,7 @@ LEGEND = (
     ("holiday", "节假日"),
     ("weekend", "周末"),
     ("makeup", "调休上班"),
+    ("unknown", "日历未知"),
 )
 
 
@@ -239,6 +240,10 @@ def paint_legend(p: QtGui.QPainter, at: QtCore.QPointF) -> None:
         elif key == "status":
             p.setPen(QtGui.QPen(STATUS_LINE, 2))
             p.drawLine(QtCore.QPointF(x + 8, y - 7), QtCore.QPointF(x + 8, y + 7))
+        elif key == "unknown":
+            p.fillRect(box, QtGui.QBrush(DAY_COLORS[DayKind.UNKNOWN], Qt.BrushStyle.BDiagPattern))
+            p.setPen(QtGui.QPen(DAY_COLORS[DayKind.UNKNOWN], 0))
+            p.drawRect(box)
         else:
             kind = {"holiday": DayKind.HOLIDAY, "weekend": DayKind.WEEKEND}.get(key, DayKind.MAKEUP)
             p.fillRect(box, DAY_COLORS[kind])
@@ -288,7 +293,9 @@ def render_image(source: ChartSource, size: tuple[int, int], title: str = "") ->
     try:
         p.setFont(QtGui.QGuiApplication.font())
         fit = max(0, (height - TITLE_HEIGHT - FOOTER_HEIGHT - HEADER_HEIGHT) // 26)
-        _paint_title(p, source, width - 8, title, (first, last), (0, min(len(source.rows), fit)))
+        p.translate(8, 0)
+        _paint_title(p, source, width - 16, title, (first, last), (0, min(len(source.rows), fit)))
+        p.translate(-8, 0)
         p.translate(0, TITLE_HEIGHT)
         frame = Frame(source, scale, width, height - TITLE_HEIGHT - FOOTER_HEIGHT)
         paint_chart(p, frame)
