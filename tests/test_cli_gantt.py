@@ -161,3 +161,35 @@ def test_refusals_are_one_chinese_line_exit_2_and_leave_the_database(
     assert "Traceback" not in err
     assert _digest(db) == before
     assert not list(tmp_path.glob("OUT.*"))
+
+
+def _status_line_pixels(path: Path) -> int:
+    """Pixels of the status line's blue on every 10th line of the image."""
+    from gxdesk.ui.gantt.chart import STATUS_LINE
+    from gxdesk.ui.qt import QtGui
+
+    image = QtGui.QImage(str(path))
+    target = STATUS_LINE.rgb()
+    return sum(
+        image.pixel(x, y) == target
+        for x in range(image.width())
+        for y in range(0, image.height(), 10)
+    )
+
+
+def test_gui_screenshot_with_the_gantt_view_in_front(db, tmp_path):
+    shots = {}
+    for view in ("gantt", "table"):
+        out = tmp_path / f"{view}.png"
+        r = _run("--db", str(db), "gui", "--on", ON, "--view", view, "--screenshot", str(out),
+                 "--size", "1400x900")  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert r.stderr == ""
+        shots[view] = out
+    from gxdesk.ui.qt import QtGui
+
+    image = QtGui.QImage(str(shots["gantt"]))
+    assert (image.width(), image.height()) == (1400, 900)
+    # The status-date line runs down the chart; the table shows no such line.
+    assert _status_line_pixels(shots["gantt"]) > 20
+    assert _status_line_pixels(shots["table"]) < 5

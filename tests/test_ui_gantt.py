@@ -111,6 +111,11 @@ def test_selection_syncs_both_ways_and_keys_move_it(window, gantt, qtbot):
         qtbot.keyClick(gantt, Qt.Key.Key_Return)
     assert QtWidgets.QApplication.focusWidget() is window.detail.name_edit
     assert window.detail.name_edit.text() == window.model.task_at(6).name
+    # A double-click opens the task under the mouse the same way.
+    y = HEADER_HEIGHT + 2 * ROW_HEIGHT + ROW_HEIGHT // 2
+    with qtbot.waitSignal(gantt.activated):
+        qtbot.mouseDClick(gantt.viewport(), Qt.MouseButton.LeftButton, pos=QtCore.QPoint(400, y))
+    assert window.detail.name_edit.text() == window.model.task_at(2).name
 
 
 def test_vertical_scrolling_is_linked(window, gantt, qtbot):
@@ -309,3 +314,26 @@ def test_print_preview_opens_and_paints_pages(window, qtbot, tmp_path):
     assert pages == 2
     dialog.close()
     assert JIEDU in _pdf_text(out).replace(" ", "")
+
+
+def test_opened_in_front_before_the_data_it_fits_the_year_once_they_come(
+    qtbot, tmp_path, monkeypatch, messages
+):
+    from gxdesk.ui.app import build_window
+    from gxdesk.ui.gantt.chart import NAME_WIDTH
+
+    monkeypatch.setenv("GXDESK_HOME", str(tmp_path / "home"))
+    _app, win = build_window(seed_copy(tmp_path), ON, remember=False)
+    qtbot.addWidget(win)
+    win.resize(1600, 1000)
+    win.views.show_view("gantt")  # as `gui --view gantt` does, before start()
+    view = win.views.pane.view
+    assert view.source is None  # nothing loaded yet
+    with qtbot.waitSignal(win.ready, timeout=20000):
+        win.start()
+    assert len(view.source.rows) == 34
+    room = view.viewport().width() - NAME_WIDTH
+    assert view.scale.px_per_day * 365 <= room
+    assert view.zoom == len(ZOOM_LEVELS) - 1 or ZOOM_LEVELS[view.zoom + 1] * 372 > room
+    win.context.jobs.wait()
+    win.context.db.close()

@@ -112,7 +112,14 @@ class GanttView(QtWidgets.QAbstractItemView):
                 self._scale = TimeScale(first, last, ZOOM_LEVELS[self._zoom])
         self._source_key = key
         self.updateGeometries()
+        self._fit_once()
         self.viewport().update()
+
+    def _fit_once(self) -> None:
+        """On the first data and a real width (whichever comes last): the year in view."""
+        if not self._fitted and self._source is not None and self.viewport().width() > NAME_WIDTH:
+            self._fitted = True
+            self.fit_year()
 
     @property
     def source(self) -> ChartSource | None:
@@ -222,9 +229,7 @@ class GanttView(QtWidgets.QAbstractItemView):
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self.updateGeometries()
-        if not self._fitted and self._source is not None and self.viewport().width() > NAME_WIDTH:
-            self._fitted = True
-            self.fit_year()
+        self._fit_once()
 
     def horizontalOffset(self) -> int:
         return self.horizontalScrollBar().value()
