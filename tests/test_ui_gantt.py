@@ -113,8 +113,11 @@ def test_selection_syncs_both_ways_and_keys_move_it(window, gantt, qtbot):
     assert window.detail.name_edit.text() == window.model.task_at(6).name
     # A double-click opens the task under the mouse the same way.
     y = HEADER_HEIGHT + 2 * ROW_HEIGHT + ROW_HEIGHT // 2
+    where = QtCore.QPoint(400, y)
+    qtbot.mousePress(gantt.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseRelease(gantt.viewport(), Qt.MouseButton.LeftButton, pos=where)
     with qtbot.waitSignal(gantt.activated):
-        qtbot.mouseDClick(gantt.viewport(), Qt.MouseButton.LeftButton, pos=QtCore.QPoint(400, y))
+        qtbot.mouseDClick(gantt.viewport(), Qt.MouseButton.LeftButton, pos=where)
     assert window.detail.name_edit.text() == window.model.task_at(2).name
 
 
