@@ -193,3 +193,13 @@ def test_gui_screenshot_with_the_gantt_view_in_front(db, tmp_path):
     # The status-date line runs down the chart; the table shows no such line.
     assert _status_line_pixels(shots["gantt"]) > 20
     assert _status_line_pixels(shots["table"]) < 5
+
+
+def test_an_empty_database_is_refused(qapp, tmp_path, capsys):
+    empty = tmp_path / "empty.sqlite"
+    open_database(empty).close()
+    before = _digest(empty)
+    assert main(["--db", str(empty), "gantt", str(tmp_path / "x.pdf")]) == 2
+    assert "还没有计划" in capsys.readouterr().err
+    assert _digest(empty) == before
+    assert not (tmp_path / "x.pdf").exists()

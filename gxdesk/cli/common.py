@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from gxdesk.core.views import PlanInfo
     from gxdesk.store.database import Database
 
 EXIT_BAD_INPUT = 2
@@ -41,3 +42,13 @@ def open_db(args: argparse.Namespace) -> Database:
     from gxdesk.store.database import open_database
 
     return open_database(args.db or default_database())
+
+
+def require_plan(db: Database) -> PlanInfo:
+    """The plan the commands work on, or the one-line refusal when there is none yet."""
+    from gxdesk.store import queries
+
+    plan = queries.current_plan(db)
+    if plan is None:
+        raise CliError("数据库中还没有计划，请先 import-plan")
+    return plan

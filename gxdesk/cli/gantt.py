@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from gxdesk.cli.common import CliError, open_db, parse_date, parse_size
+from gxdesk.cli.common import CliError, open_db, parse_date, parse_size, require_plan
 
 FORMATS = (".pdf", ".png")
 
@@ -52,9 +52,7 @@ def cmd_gantt(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        plan = queries.current_plan(db)
-        if plan is None:
-            raise CliError("数据库中还没有计划，请先 import-plan")
+        plan = require_plan(db)
         on = args.on or dt.date.today()
         calendar = queries.load_calendar(db)
         rows = queries.list_tasks(db, plan.id, on=on, calendar=calendar)
