@@ -10,6 +10,7 @@ import pytest
 from ui_helpers import OFFSCREEN_NOISE, ON, seed_copy
 
 from gxdesk.core.model import Light
+from gxdesk.store import queries
 from gxdesk.ui.gantt.chart import DAY_COLORS, HEADER_HEIGHT, ROW_HEIGHT, STATUS_LINE
 from gxdesk.ui.gantt.days import DayKind
 from gxdesk.ui.gantt.timescale import ZOOM_LEVELS, TimeUnit
@@ -340,3 +341,45 @@ def test_opened_in_front_before_the_data_it_fits_the_year_once_they_come(
     assert view.zoom == len(ZOOM_LEVELS) - 1 or ZOOM_LEVELS[view.zoom + 1] * 372 > room
     win.context.jobs.wait()
     win.context.db.close()
+
+
+def test_reported_percent_and_a_late_completion_reach_the_bars(window, gantt):
+    """Reports written through the store show on the chart after the window's reload."""
+    from gxdesk.core.model import Status
+    from gxdesk.core.workbook_data import UnitReport
+    from gxdesk.store.changes import RELOAD
+    from gxdesk.store.progress import ReportInput, add_reports
+    from gxdesk.ui.gantt.bars import BarStyle
+
+    db = window.context.db
+    by_name = {r.name: r for r in window.model.all_rows}
+    audit, budget = by_name["财政预算执行和其它财政收支审计信息公开"], by_name["预算和决算公开"]
+    units = {u.name: u.id for u in queries.units(db)}
+    found = queries.assignments(db, [audit.id, budget.id])
+    assignments = {task_id: views[0].id for task_id, views in found.items()}
+    at = dt.datetime(2014, 10, 12, 9, 0)
+    with db.transaction() as session:
+        add_reports(
+            session,
+            [
+                ReportInput(assignments[audit.id], units["市审计局"],
+                            UnitReport(Status.DONE, 100, "已公开", dt.date(2014, 10, 10)),
+                            reported_at=at),
+                ReportInput(assignments[budget.id], units["市财政局"],
+                            UnitReport(Status.IN_PROGRESS, 40, "部门预算已公开"), reported_at=at),
+            ],
+        )  # fmt: skip
+    window.set_today(dt.date(2014, 10, 20))
+    window.context.notify(RELOAD)
+    rows = {r.id: r for r in gantt.source.rows}
+    done = gantt.source.bar(rows[audit.id])
+    assert done.style is BarStyle.BAR and done.done and done.percent == 100
+    assert done.done_on == dt.date(2014, 10, 10) and done.late_done  # due 9月30日
+    going = gantt.source.bar(rows[budget.id])
+    assert going.percent == 40 and not going.done
+    assert going.expected is not None and 0 < going.expected < 100
+    i = next(i for i, r in enumerate(gantt.source.rows) if r.id == budget.id)
+    gantt.scrollTo(gantt.model().index(i, 1))
+    y = gantt.visualRect(gantt.model().index(i, 1)).center().y()
+    tip = gantt.tooltip_at(QtCore.QPoint(600, y))
+    assert "已完成 40%" in tip and f"序时进度 {going.expected}%" in tip and "部门预算已公开" in tip
