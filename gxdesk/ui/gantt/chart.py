@@ -298,17 +298,27 @@ def _done_marker(p: QtGui.QPainter, frame: Frame, bar: Bar, rect: QtCore.QRectF)
     else:
         x = frame.x(frame.scale.x_mid(bar.done_on))
     y = rect.center().y()
-    color = QtGui.QColor(LIGHT_COLORS[Light.RED]) if bar.late_done else QtGui.QColor("#0b7a33")
-    if bar.late_done:
-        p.setPen(QtGui.QPen(color, 1.5, Qt.PenStyle.DotLine))
-        p.drawLine(QtCore.QPointF(rect.right(), y), QtCore.QPointF(x, y))
     s = rect.height() * 0.45
-    p.setPen(QtGui.QPen(QtGui.QColor("#ffffff"), 4))
     check = [QtCore.QPointF(x - s, y), QtCore.QPointF(x - s / 3, y + s * 0.7),
              QtCore.QPointF(x + s, y - s * 0.8)]  # fmt: skip
+    if bar.late_done:  # red, outside the bar, joined to the due date
+        red = QtGui.QColor(LIGHT_COLORS[Light.RED])
+        p.setPen(QtGui.QPen(red, 1.5, Qt.PenStyle.DotLine))
+        p.drawLine(QtCore.QPointF(rect.right(), y), QtCore.QPointF(x, y))
+        p.setPen(QtGui.QPen(QtGui.QColor("#ffffff"), 4))
+        p.drawPolyline(check)
+        p.setPen(QtGui.QPen(red, 2))
+    else:  # white on the filled bar
+        p.setPen(QtGui.QPen(QtGui.QColor("#ffffff"), 2.2))
     p.drawPolyline(check)
-    p.setPen(QtGui.QPen(color, 2))
-    p.drawPolyline(check)
+
+
+def paint_done_check(p: QtGui.QPainter, x: float, y: float, size: float) -> None:
+    """The done check alone (for the legend)."""
+    s = size * 0.45
+    p.setPen(QtGui.QPen(QtGui.QColor("#ffffff"), 2))
+    p.drawPolyline([QtCore.QPointF(x - s, y), QtCore.QPointF(x - s / 3, y + s * 0.7),
+                    QtCore.QPointF(x + s, y - s * 0.8)])  # fmt: skip
 
 
 def _note(p: QtGui.QPainter, frame: Frame, top: int, x: float, text: str) -> None:

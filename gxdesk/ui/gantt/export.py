@@ -25,6 +25,7 @@ from gxdesk.core.model import Light
 from gxdesk.ui.gantt.bars import PlanDates, chart_span, row_dates
 from gxdesk.ui.gantt.chart import (
     DAY_COLORS,
+    DONE_COLOR,
     EXPECTED_TICK,
     HEADER_HEIGHT,
     MAKEUP_MARK,
@@ -35,6 +36,7 @@ from gxdesk.ui.gantt.chart import (
     ChartSource,
     Frame,
     paint_chart,
+    paint_done_check,
 )
 from gxdesk.ui.gantt.days import DayKind
 from gxdesk.ui.gantt.timescale import TimeScale
@@ -217,6 +219,7 @@ LEGEND = (
     ("red", "红灯 逾期未完成"),
     ("yellow", "黄灯 即将到期"),
     ("green", "绿灯 正常"),
+    ("done", "已完成"),
     ("expected", "序时进度"),
     ("status", "状态日期"),
     ("holiday", "节假日"),
@@ -234,6 +237,11 @@ def paint_legend(p: QtGui.QPainter, at: QtCore.QPointF) -> None:
         box = QtCore.QRectF(x, y - 5, 16, 10)
         if key in ("red", "yellow", "green"):
             p.fillRect(box, QtGui.QColor(LIGHT_COLORS[Light(key)]))
+        elif key == "done":
+            p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+            p.fillRect(box, DONE_COLOR)
+            paint_done_check(p, x + 8, y, 12)
+            p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
         elif key == "expected":
             p.setPen(QtGui.QPen(EXPECTED_TICK, 2))
             p.drawLine(QtCore.QPointF(x + 8, y - 7), QtCore.QPointF(x + 8, y + 7))
