@@ -138,7 +138,16 @@ def test_vertical_scrolling_is_linked(window, gantt, qtbot):
     assert gantt.frame().first_row == 3
 
 
+def _fits_the_year(view) -> bool:  # type: ignore[no-untyped-def]
+    from gxdesk.ui.gantt.chart import NAME_WIDTH
+
+    room = view.viewport().width() - NAME_WIDTH
+    largest = view.zoom == len(ZOOM_LEVELS) - 1 or ZOOM_LEVELS[view.zoom + 1] * 372 > room
+    return view.scale.px_per_day * 365 <= room and largest
+
+
 def test_zoom_changes_the_scale_and_the_tiers(window, gantt, qtbot):
+    assert _fits_the_year(gantt)  # first shown: the whole plan year, as large as it fits
     measure = gantt.fontMetrics().horizontalAdvance
     gantt.set_zoom(0)
     coarse = gantt.scale.px_per_day
@@ -324,7 +333,6 @@ def test_opened_in_front_before_the_data_it_fits_the_year_once_they_come(
     qtbot, tmp_path, monkeypatch, messages
 ):
     from gxdesk.ui.app import build_window
-    from gxdesk.ui.gantt.chart import NAME_WIDTH
 
     monkeypatch.setenv("GXDESK_HOME", str(tmp_path / "home"))
     _app, win = build_window(seed_copy(tmp_path), ON, remember=False)
@@ -336,9 +344,7 @@ def test_opened_in_front_before_the_data_it_fits_the_year_once_they_come(
     with qtbot.waitSignal(win.ready, timeout=20000):
         win.start()
     assert len(view.source.rows) == 34
-    room = view.viewport().width() - NAME_WIDTH
-    assert view.scale.px_per_day * 365 <= room
-    assert view.zoom == len(ZOOM_LEVELS) - 1 or ZOOM_LEVELS[view.zoom + 1] * 372 > room
+    assert _fits_the_year(view)
     win.context.jobs.wait()
     win.context.db.close()
 

@@ -116,8 +116,16 @@ class GanttView(QtWidgets.QAbstractItemView):
         self.viewport().update()
 
     def _fit_once(self) -> None:
-        """On the first data and a real width (whichever comes last): the year in view."""
-        if not self._fitted and self._source is not None and self.viewport().width() > NAME_WIDTH:
+        """On the first data and a real width (whichever comes last): the year in view.
+
+        A view not yet shown has a made-up size: it waits for the resize that shows it.
+        """
+        if (
+            not self._fitted
+            and self._source is not None
+            and self.isVisible()
+            and self.viewport().width() > NAME_WIDTH
+        ):
             self._fitted = True
             self.fit_year()
 
