@@ -9,11 +9,11 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
-__all__ = ["QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot", "print_support"]
+__all__ = ["QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot"]
 
 
 def print_support():  # type: ignore[no-untyped-def]
-    """PySide6.QtPrintSupport, imported on first use: start-up does not load the print library."""
+    """QtPrintSupport, imported only when something is printed (it costs start-up time)."""
     from PySide6 import QtPrintSupport
 
     return QtPrintSupport
