@@ -31,6 +31,7 @@ from gxdesk.core.model import Light
 from gxdesk.ui.category_tree import CategoryTree
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.filter_bar import FilterBar
+from gxdesk.ui.gantt.host import ViewTabs
 from gxdesk.ui.labels import CALENDAR_MENU, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
@@ -97,7 +98,8 @@ class MainWindow(WindowShell):
         self._column = column = QtWidgets.QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.filter_bar)
-        column.addWidget(self.table, 1)
+        self.views = ViewTabs(self)  # 任务表 | 甘特图 (the chart is built when first shown)
+        column.addWidget(self.views, 1)
         self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(centre)
@@ -186,6 +188,7 @@ class MainWindow(WindowShell):
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
         self.exchange = exchange_actions.install(self, self.context)
+        self.views.install_menu(self.menu_file)
         from gxdesk.ui import report_actions
 
         self.reports = report_actions.install(self, self.context)  # the 报告 menu
