@@ -70,18 +70,17 @@ def run_gui(
     if screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = SCREENSHOT_PLATFORM
         _quiet_offscreen()
-    if view == "gantt":
-        print("gxdesk: 甘特图视图尚未提供，显示任务表", file=sys.stderr)
     app, window = build_window(db_path, on, remember=screenshot is None)
     if screenshot is not None:
-        return _screenshot(app, window, Path(screenshot), size)
+        return _screenshot(app, window, Path(screenshot), size, view)
+    window.views.show_view(view)
     window.start()
-    code = app.exec()  # type: ignore[attr-defined]
+    code = app.exec()
     window.context.db.close()
     return int(code)
 
 
-def _screenshot(app, window, out: Path, size: tuple[int, int]) -> int:  # type: ignore[no-untyped-def]
+def _screenshot(app, window, out: Path, size: tuple[int, int], view: str = "table") -> int:  # type: ignore[no-untyped-def]
     """Render the window with the seed's first category and first task selected."""
     from gxdesk.ui.main_window import splitter_sizes
 
@@ -91,11 +90,12 @@ def _screenshot(app, window, out: Path, size: tuple[int, int]) -> int:  # type: 
     window.load()
     window.finish()
     ids = window.tree.model_.category_ids()
-    if ids:
+    if ids and view != "gantt":  # the chart shows the whole plan
         window.tree.select_category(ids[0])
     first = window.model.task_at(0)
     if first is not None:
         window.select_task(first.id)
+    window.views.show_view(view)
     for _ in range(3):
         app.processEvents()
     image = window.grab()

@@ -18,6 +18,7 @@ lacks in the fallback face rather than as an empty box.
 from __future__ import annotations
 
 import re
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent
@@ -84,7 +85,7 @@ class _Glyph(str):
 _WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
 
 
-def _glyphs(frags: list) -> list[_Glyph]:
+def _glyphs(frags: list[Any]) -> list[_Glyph]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     out: list[_Glyph] = []
@@ -124,17 +125,17 @@ def _break_point(glyphs: list[_Glyph], start: int, over: int) -> int:
 _BOUNDS: dict[tuple[str, float], tuple[float, float]] = {}
 
 
-def _make_line(glyphs: list[_Glyph], max_width: float, width: float, line_break: bool):  # type: ignore[no-untyped-def]
+def _make_line(glyphs: list[_Glyph], max_width: float, width: float, line_break: bool) -> Any:
     """One CJK line for reportlab's drawing code (as ``makeCJKParaLine`` builds it).
 
     Runs of glyphs are grouped by their fragment object: reportlab compares every
     pair of fragments attribute by attribute, which measured a fifth of a
     2,000-task report; glyphs of one fragment are the same by construction.
     """
-    words = []
+    words: list[Any] = []
     size = ascent = descent = 0.0
     run: list[str] = []
-    frag = None
+    frag: Any = None
     for g in glyphs:
         if g.frag is not frag:
             if frag is not None:
@@ -161,12 +162,12 @@ def _make_line(glyphs: list[_Glyph], max_width: float, width: float, line_break:
     )  # fmt: skip
 
 
-def split_lines(frags: list, max_widths: list[float]):  # type: ignore[no-untyped-def]
+def split_lines(frags: list[Any], max_widths: list[float]) -> Any:
     """reportlab ``ParaLines`` of ``frags`` broken by the Chinese rules."""
     from reportlab.platypus.paragraph import ParaLines
 
     glyphs = _glyphs(frags)
-    lines = []
+    lines: list[Any] = []
     n = len(glyphs)
     start = i = 0
     used = 0.0
@@ -198,7 +199,7 @@ def split_lines(frags: list, max_widths: list[float]):  # type: ignore[no-untype
     return ParaLines(kind=1, lines=lines)
 
 
-def _split_frags(bl_para, start: int, stop: int) -> list:  # type: ignore[no-untyped-def]
+def _split_frags(bl_para: Any, start: int, stop: int) -> list[Any]:
     """The fragments of lines ``start:stop``, joined as they were.
 
     reportlab's own version appends a space to every line it rejoins (right for
@@ -217,7 +218,7 @@ class CJKParagraph(Paragraph):
     def breakLinesCJK(self, maxWidths):  # type: ignore[no-untyped-def]  # noqa: N802, N803
         if not isinstance(maxWidths, list | tuple):
             maxWidths = [maxWidths]  # noqa: N806
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         self.height = 0
         from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth
