@@ -178,12 +178,14 @@ class MainWindow(WindowShell):
         from gxdesk.ui.category_actions import CategoryActions
         from gxdesk.ui.detail import DetailPane
         from gxdesk.ui.file_actions import FileActions
+        from gxdesk.ui.single_writer import ChangeWatcher
 
         self.detail = DetailPane(self.context)
         self.splitter.replaceWidget(2, self.detail).deleteLater()
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
         self.exchange = exchange_actions.install(self, self.context)
+        self.watcher = ChangeWatcher(self.context, self)  # another program's changes
         self.menu_file.addSeparator()
         self.menu_file.addAction("退出", self.close).setShortcut(
             QtGui.QKeySequence.StandardKey.Quit
