@@ -148,3 +148,25 @@ def test_restore_lists_the_backups_and_brings_one_back(qtbot, path: Path, messag
         assert window.model.task_at(0).name == original
     finally:
         _close(window)
+
+
+def test_a_damaged_file_is_kept_aside_and_the_newest_good_backup_offered(qtbot, path: Path, messages) -> None:  # type: ignore[no-untyped-def]
+    original = _first_name(path)
+    rotating_backup(path, "merge")
+    conn = sqlite3.connect(path)
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'assignment'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page : root * page] = b"\x5a" * page
+    path.write_bytes(bytes(data))
+    damaged = bytes(data)
+    window = _window(qtbot, path, single_writer=True)
+    try:
+        assert messages and "已损坏" in messages[0][1] and "合并前" in messages[0][1]
+        kept = list(path.parent.glob(f"{path.name}.corrupt-*"))
+        assert kept and kept[0].read_bytes() == damaged  # kept as it was, byte for byte
+        assert window.model.rowCount() == 34
+        assert _first_name(path) == original
+    finally:
+        _close(window)

@@ -46,6 +46,7 @@ def open_for_window(path: Path, parent: QtWidgets.QWidget | None = None) -> Data
     from gxdesk.store.location import NetworkPathError
 
     try:
+        _check_on_open(Path(path), parent)
         return open_database(path)
     except NetworkPathError as exc:
         Box = QtWidgets.QMessageBox
@@ -61,6 +62,36 @@ def open_for_window(path: Path, parent: QtWidgets.QWidget | None = None) -> Data
             local = folder / f"{exc.path.stem}-{n}{exc.path.suffix}"
         make_backup(exc.path, local)
         return open_database(local)
+
+
+def _check_on_open(path: Path, parent: QtWidgets.QWidget | None) -> None:
+    """A damaged file is kept aside (``*.corrupt-DATE``, never overwritten) and the newest
+    good backup offered; declined, the damaged file is opened as it is."""
+    from gxdesk.store.database import keep_aside, restore_database
+    from gxdesk.store.health import newest_good_backup, startup_problems
+    from gxdesk.store.location import check_location
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    check_location(path)
+    problems = startup_problems(path)
+    if not problems:
+        return
+    kept = keep_aside(path)
+    good = newest_good_backup(path)
+    Box = QtWidgets.QMessageBox
+    text = f"数据库 {path.name} 已损坏：{problems[0]}\n损坏的文件已另存为 {kept.name}。"
+    if good is None:
+        Box.warning(parent, "数据库已损坏", text + "\n没有找到可用的备份。")
+        return
+    answer = Box.question(
+        parent,
+        "数据库已损坏",
+        f"{text}\n用最近的完好备份（{good.created:%Y-%m-%d %H:%M}，{good.label}，"
+        f"{good.summary()}）恢复？",
+    )
+    if answer == Box.StandardButton.Yes:
+        restore_database(good.path, path)
 
 
 def claim(db: Database, parent: QtWidgets.QWidget | None = None) -> None:
