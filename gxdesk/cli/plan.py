@@ -102,7 +102,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from gxdesk.core.workdays import PACKAGE_YEARS, DayOverride
     from gxdesk.store import calendar, queries
 
-    db = open_db(args)
+    db = open_db(args, write=bool(args.holiday or args.workday))
     try:
         if args.holiday or args.workday:
             if args.year is None:
