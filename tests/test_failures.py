@@ -195,7 +195,10 @@ def _tmpfs(where: Path, size: str):  # type: ignore[no-untyped-def]
 
 
 @needs_root
-@pytest.mark.parametrize("command", [["import-plan", str(SEED)], ["backup", "IN"], ["merge", "X"]])
+@pytest.mark.parametrize(
+    "command",
+    [["import-plan", str(SEED)], ["backup", "IN"], ["merge", "X"], ["export-units", "IN"]],
+)
 def test_a_read_only_folder(tmp_path: Path, capsys, command) -> None:  # type: ignore[no-untyped-def]
     db_path, workbook = _filled_return(tmp_path / "src")
     with _tmpfs(tmp_path / "ro", "4m") as ro:
