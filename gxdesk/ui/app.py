@@ -99,6 +99,9 @@ def run_gui(
         return 0
     if screenshot is not None:
         return _screenshot(app, window, Path(screenshot), size)
+    from gxdesk.ui.single_writer import install_failure_hook
+
+    install_failure_hook(window)
     window.start()
     code = app.exec()  # type: ignore[attr-defined]
     window.context.db.close()

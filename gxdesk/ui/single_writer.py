@@ -179,3 +179,23 @@ class ChangeWatcher(QtCore.QObject):
         window.show()
         window.raise_()
         window.activateWindow()
+
+
+def install_failure_hook(window: QtWidgets.QWidget) -> None:
+    """A failing file or disk that reaches the event loop (a view reading a file that was
+    moved, say) becomes a message in Chinese, not a traceback on the console; any other
+    exception is a bug and goes to the previous hook as before."""
+    import sys
+
+    from gxdesk.store.errors import describe
+
+    previous = sys.excepthook
+
+    def hook(kind, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        line = describe(exc) if isinstance(exc, Exception) else None
+        if line is None:
+            previous(kind, exc, tb)
+            return
+        QtWidgets.QMessageBox.warning(window, "数据库操作失败", line)
+
+    sys.excepthook = hook
