@@ -86,8 +86,6 @@ def run_gui(
     if screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = SCREENSHOT_PLATFORM
         _quiet_offscreen()
-    if view == "gantt":
-        print("gxdesk: 甘特图视图尚未提供，显示任务表", file=sys.stderr)
     from gxdesk.ui.single_writer import AlreadyOpen
 
     try:
@@ -98,17 +96,18 @@ def run_gui(
         print("gxdesk: 该数据库已在本机的另一个窗口中打开，已切换到那个窗口")
         return 0
     if screenshot is not None:
-        return _screenshot(app, window, Path(screenshot), size)
+        return _screenshot(app, window, Path(screenshot), size, view)
+    window.views.show_view(view)
     from gxdesk.ui.single_writer import install_failure_hook
 
     install_failure_hook(window)
     window.start()
-    code = app.exec()  # type: ignore[attr-defined]
+    code = app.exec()
     window.context.db.close()
     return int(code)
 
 
-def _screenshot(app, window, out: Path, size: tuple[int, int]) -> int:  # type: ignore[no-untyped-def]
+def _screenshot(app, window, out: Path, size: tuple[int, int], view: str = "table") -> int:  # type: ignore[no-untyped-def]
     """Render the window with the seed's first category and first task selected."""
     from gxdesk.ui.main_window import splitter_sizes
 
@@ -118,11 +117,12 @@ def _screenshot(app, window, out: Path, size: tuple[int, int]) -> int:  # type: 
     window.load()
     window.finish()
     ids = window.tree.model_.category_ids()
-    if ids:
+    if ids and view != "gantt":  # the chart shows the whole plan
         window.tree.select_category(ids[0])
     first = window.model.task_at(0)
     if first is not None:
         window.select_task(first.id)
+    window.views.show_view(view)
     for _ in range(3):
         app.processEvents()
     image = window.grab()

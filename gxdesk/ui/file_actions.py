@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,12 @@ from gxdesk.ui.settings import WindowState
 if TYPE_CHECKING:
     from gxdesk.ops.plan_import import PlanImported
     from gxdesk.ui.context import AppContext
+    from gxdesk.ui.restore_dialog import RestoreDialog
     from gxdesk.ui.shell import WindowShell
 
 DB_FILTER = "gxdesk 数据库 (*.sqlite *.db);;所有文件 (*)"
 #: What a failing file or disk raises (said in Chinese by ``describe``); anything else is a bug.
-FILE_FAILURES = (DatabaseError, *DISK_FAILURES)
+FILE_FAILURES: tuple[type[BaseException], ...] = (DatabaseError, *DISK_FAILURES)
 
 
 class FileActions:
@@ -47,7 +49,11 @@ class FileActions:
         self._fill_recent()
 
     def _add(
-        self, menu: QtWidgets.QMenu, text: str, slot: object, shortcut: object = None
+        self,
+        menu: QtWidgets.QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QtGui.QKeySequence.StandardKey | None = None,
     ) -> QtGui.QAction:
         action = menu.addAction(text)
         action.triggered.connect(slot)
@@ -143,7 +149,7 @@ class FileActions:
             return
         self.window.status_message(f"已备份到 {path}")
 
-    def restore_dialog(self) -> QtWidgets.QDialog:
+    def restore_dialog(self) -> RestoreDialog:
         from gxdesk.ui.restore_dialog import RestoreDialog
 
         return RestoreDialog(self.context, self.window)
