@@ -542,10 +542,22 @@ def write_unit_workbook(
 
 def save_atomically(wb: Workbook, path: Path) -> Path:
     """Save under a temporary name beside ``path``, then rename: a crash or a full
-    disk never leaves a half-written workbook where the clerk expects one."""
+    disk never leaves a half-written workbook where the clerk expects one.
+
+    The workbook is built in memory and only its bytes go to the disk: a disk
+    that fills up fails one plain write (one clear error), not openpyxl's
+    streaming writers halfway, whose generators then complain at exit.
+    """
+    import io
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
     try:
-        wb.save(tmp)
+        with open(tmp, "wb") as f:
+            f.write(buffer.getbuffer())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -180,6 +180,7 @@ class MainWindow(WindowShell):
         from gxdesk.ui.category_actions import CategoryActions
         from gxdesk.ui.detail import DetailPane
         from gxdesk.ui.file_actions import FileActions
+        from gxdesk.ui.single_writer import ChangeWatcher
 
         self.detail = DetailPane(self.context)
         placeholder = self.splitter.replaceWidget(2, self.detail)
@@ -188,6 +189,7 @@ class MainWindow(WindowShell):
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
         self.exchange = exchange_actions.install(self, self.context)
+        self.watcher = ChangeWatcher(self.context, self)  # another program's changes
         self.views.install_menu(self.menu_file)
         from gxdesk.ui import report_actions
 
