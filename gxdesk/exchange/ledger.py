@@ -15,9 +15,9 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -32,6 +32,7 @@ from gxdesk.exchange.print_layout import (
 from gxdesk.exchange.unit_workbook import (
     LIGHT_FILLS,
     SheetStyles,
+    WriteOnlyCell,
     create_sheet,
     save_atomically,
 )
@@ -144,7 +145,7 @@ def write_ledger(
     return save_atomically(wb, path)
 
 
-def _append(ws, row_number: int, cells: list[WriteOnlyCell], widths: list[float]) -> int:  # type: ignore[no-untyped-def]
+def _append(ws: Any, row_number: int, cells: list[WriteOnlyCell], widths: list[float]) -> int:
     """Write ``cells`` as the next row, as tall as its wrapped text; its number."""
     row_number += 1
     texts = [(c.value, w) for c, w in zip(cells, widths, strict=True) if isinstance(c.value, str)]

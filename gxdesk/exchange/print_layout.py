@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -114,7 +115,7 @@ def split_to_rows(text: str, width: float) -> list[str]:
     return pieces
 
 
-def set_landscape_fit_to_width(ws, print_area: str, title_rows: str) -> None:  # type: ignore[no-untyped-def]
+def set_landscape_fit_to_width(ws: Any, print_area: str, title_rows: str) -> None:
     """A4 landscape, one page wide and as many tall as needed, the header on every page."""
     ws.print_area = print_area
     ws.print_title_rows = title_rows
@@ -130,7 +131,7 @@ def set_landscape_fit_to_width(ws, print_area: str, title_rows: str) -> None:  #
     ws.oddFooter.center.size = 10
 
 
-def set_row_height(ws, row: int, points: float) -> None:  # type: ignore[no-untyped-def]
+def set_row_height(ws: Any, row: int, points: float) -> None:
     """Give a write-only sheet's row its estimated height, not marked as set by hand,
     so a spreadsheet program may refit the row when its text is edited."""
     ws.row_dimensions[row] = {"ht": f"{points:g}"}

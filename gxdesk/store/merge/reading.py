@@ -99,12 +99,12 @@ class ValueReader:
         report = UnitReport(
             cast("Status | None", status),
             cast("int | None", percent),
-            cast(str, text),
+            text,
             cast("dt.date | None", done_on),
             evidence,
             problems,
-            cast(str, contact),
-            cast(str, phone),
+            contact,
+            phone,
         )
         longest = max(
             len(report.text), len(evidence), len(problems), len(report.contact), len(report.phone)
