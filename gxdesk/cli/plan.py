@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gxdesk.cli.common import CliError, open_db, parse_date
+from gxdesk.cli.common import CliError, open_db, parse_date, require_plan
 
 
 def register(sub: Any) -> None:
@@ -61,9 +61,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        plan = queries.current_plan(db)
-        if plan is None:
-            raise CliError("数据库中还没有计划，请先 import-plan")
+        plan = require_plan(db)
         on = args.on or dt.date.today()
         rows = queries.list_tasks(db, plan.id, on=on)
         if args.light:
@@ -102,9 +100,10 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from gxdesk.core.workdays import PACKAGE_YEARS, DayOverride
     from gxdesk.store import calendar, queries
 
-    db = open_db(args)
+    entering = bool(args.holiday or args.workday)
+    db = open_db(args, write=entering)  # entering a year writes; looking does not create a file
     try:
-        if args.holiday or args.workday:
+        if entering:
             if args.year is None:
                 raise CliError("录入放假安排时须指定年份，如：calendar 2027 --holiday 2027-01-01")
             days = [DayOverride(d, False, args.note) for s in args.holiday for d in _span(s)]

@@ -94,7 +94,9 @@ class ReportActions:
         return True
 
     def _failed(self, exc: BaseException) -> None:
-        QtWidgets.QMessageBox.warning(self.window, "操作失败", str(exc))
+        from gxdesk.store.errors import describe  # SQLite's and the disk's reasons in Chinese
+
+        QtWidgets.QMessageBox.warning(self.window, "操作失败", describe(exc) or str(exc))
 
     # --- the monthly report ---------------------------------------------------------
     def monthly_report(self) -> None:
@@ -139,7 +141,9 @@ class ReportActions:
     def reminders(self) -> None:
         if not self._ready():
             return
-        folder = QtWidgets.QFileDialog.getExistingDirectory(self.window, "选择保存催办通知单的文件夹")
+        folder = QtWidgets.QFileDialog.getExistingDirectory(
+            self.window, "选择保存催办通知单的文件夹"
+        )
         if not folder:
             return
         formats = ["PDF（直接打印）", "Word 文档 .docx（可修改、盖章）"]

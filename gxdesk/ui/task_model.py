@@ -124,6 +124,7 @@ class TaskTableModel(QtCore.QAbstractTableModel):
         self._rows: list[TaskRow] = []
         self._hay: dict[int, str] = {}
         self._left: dict[int, int | None] = {}
+        self._due_dates: tuple[dt.date, ...] | None = ()
         self._filter = TaskFilter()
         self._sort: tuple[int, Qt.SortOrder] = (Column.SEQ, Qt.SortOrder.AscendingOrder)
         self._icons: dict[Light, QtGui.QIcon] = {}
@@ -155,6 +156,9 @@ class TaskTableModel(QtCore.QAbstractTableModel):
                 cache[r.due] = workdays_left(r.due)
             left[r.id] = cache[r.due]
         self._left = left
+        # The distinct due dates fall out of the cache above for free; the Gantt view
+        # takes its time span from them instead of reading 20,000 rows again.
+        self._due_dates = tuple(cache) if workdays_left else None
         self._apply()
 
     def set_filter(self, task_filter: TaskFilter) -> None:
@@ -230,6 +234,13 @@ class TaskTableModel(QtCore.QAbstractTableModel):
 
     def task_at(self, row: int) -> TaskRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    @property
+    def due_dates(self) -> tuple[dt.date, ...]:
+        """Every distinct due date among all rows (not only the shown ones)."""
+        if self._due_dates is None:
+            self._due_dates = tuple({r.due for r in self._all if r.due is not None})
+        return self._due_dates
 
     def workdays_left(self, task_id: int) -> int | None:
         return self._left.get(task_id)
