@@ -30,6 +30,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gxdesk.store.sqlite_file import DatabaseError as DatabaseError
+from gxdesk.store.sqlite_file import NewerDatabaseError as NewerDatabaseError
+from gxdesk.store.sqlite_file import connect_existing as connect_existing
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
@@ -37,14 +41,6 @@ if TYPE_CHECKING:
     from gxdesk.store.lock import WriterLock
 
 APPLICATION_ID = 0x47584453  # "GXDS": marks a SQLite file as a gxdesk database
-
-
-class DatabaseError(Exception):
-    """A database that cannot be opened; the message is for the clerk."""
-
-
-class NewerDatabaseError(DatabaseError):
-    pass
 
 
 def migration_scripts() -> list[tuple[int, str]]:
@@ -78,26 +74,6 @@ def _connect_raw(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=5000")
-    return conn
-
-
-def connect_existing(path: Path, *, query_only: bool = True) -> sqlite3.Connection:
-    """A connection to a file that must already exist; it never creates one.
-
-    Opened read-write even to read (``query_only`` stops this connection's own
-    writes): SQLite rolls back a hot journal — the ``-journal`` a crash left in
-    the middle of a commit — only on a connection that may write, and a
-    ``?mode=ro`` connection would lock the program out of its own file until then.
-    """
-    uri = f"{Path(path).resolve().as_uri()}?mode=rw"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout=5000")
-        if query_only:
-            conn.execute("PRAGMA query_only=1")
-    except BaseException:
-        conn.close()
-        raise
     return conn
 
 

@@ -65,11 +65,15 @@ def health_report(path: Path, *, now: dt.datetime | None = None) -> list[HealthL
     else:
         lines.append(HealthLine("外键", "一致"))
     if version > SCHEMA_VERSION:
-        lines.append(HealthLine("数据结构", f"版本 {version}，比本程序（{SCHEMA_VERSION}）新", True))
+        lines.append(
+            HealthLine("数据结构", f"版本 {version}，比本程序（{SCHEMA_VERSION}）新", True)
+        )
     elif version == 0 and tables:
         lines.append(HealthLine("数据结构", "版本号为 0 但已有数据表：文件被其他工具改动过", True))
     elif version < SCHEMA_VERSION:
-        lines.append(HealthLine("数据结构", f"版本 {version}，下次写入时先备份再升级到 {SCHEMA_VERSION}"))
+        lines.append(
+            HealthLine("数据结构", f"版本 {version}，下次写入时先备份再升级到 {SCHEMA_VERSION}")
+        )
     else:
         lines.append(HealthLine("数据结构", f"版本 {version}（最新）"))
     last = latest_backup(path)

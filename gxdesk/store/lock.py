@@ -21,8 +21,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from gxdesk.store.database import DatabaseError
 from gxdesk.store.processes import host_name, pid_alive
+from gxdesk.store.sqlite_file import DatabaseError
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,9 @@ def _read(path: Path) -> LockHolder | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8") or "{}")
         return LockHolder(
-            str(data["host"]), int(data["pid"]), str(data.get("user", "")),
+            str(data["host"]),
+            int(data["pid"]),
+            str(data.get("user", "")),
             dt.datetime.fromisoformat(data["since"]),
         )
     except (OSError, ValueError, KeyError, TypeError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from gxdesk.core.deadlines import DueDate, explain_due
 from gxdesk.core.model import DeadlineKind, Light, Period, Role, Status
@@ -114,7 +115,7 @@ def list_tasks(
         tuple[object, ...], tuple[DeadlineKind, DueDate, Status, Light, Period | None]
     ] = {}
     workdays_until = calendar.workdays_between
-    out = []
+    out: list[TaskRow] = []
     append = out.append
     for (
         task_id, plan, category_id, category_seq, category_title, seq, name, requirement,
@@ -190,7 +191,7 @@ _PROGRESS_COLUMNS = (
 )
 
 
-def _progress_view(r: tuple) -> ProgressView:
+def _progress_view(r: Sequence[Any]) -> ProgressView:
     return ProgressView(
         r[0],
         r[1],

@@ -75,7 +75,7 @@ def run_gui(
         return _screenshot(app, window, Path(screenshot), size, view)
     window.views.show_view(view)
     window.start()
-    code = app.exec()  # type: ignore[attr-defined]
+    code = app.exec()
     window.context.db.close()
     return int(code)
 

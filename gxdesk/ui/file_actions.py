@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,11 @@ class FileActions:
         self._fill_recent()
 
     def _add(
-        self, menu: QtWidgets.QMenu, text: str, slot: object, shortcut: object = None
+        self,
+        menu: QtWidgets.QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QtGui.QKeySequence.StandardKey | None = None,
     ) -> QtGui.QAction:
         action = menu.addAction(text)
         action.triggered.connect(slot)

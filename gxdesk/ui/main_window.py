@@ -182,7 +182,9 @@ class MainWindow(WindowShell):
         from gxdesk.ui.file_actions import FileActions
 
         self.detail = DetailPane(self.context)
-        self.splitter.replaceWidget(2, self.detail).deleteLater()
+        placeholder = self.splitter.replaceWidget(2, self.detail)
+        if placeholder is not None:
+            placeholder.deleteLater()
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
         self.exchange = exchange_actions.install(self, self.context)
@@ -206,7 +208,9 @@ class MainWindow(WindowShell):
         undo = self.context.undo_stack.createUndoAction(self, "撤销")
         undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
         redo = self.context.undo_stack.createRedoAction(self, "重做")
-        redo.setShortcuts([QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence.StandardKey.Redo])
+        redo.setShortcuts(
+            [QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Redo)]
+        )
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gxdesk.core.model import DeadlineKind, Light, Status
 from gxdesk.ui.labels import KIND_LABELS, cn_date, due_note_text
-from gxdesk.ui.qt import Qt, QtCore, QtGui
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui
 
 if TYPE_CHECKING:
     from gxdesk.core.views import TaskRow
@@ -98,7 +98,7 @@ def seq_text(row: TaskRow) -> str:
     return str(row.seq)
 
 
-def _sort_keys() -> dict[Column, Callable[[TaskRow], object]]:
+def _sort_keys() -> dict[Column, Callable[[TaskRow], Any]]:
     return {
         Column.SEQ: attrgetter("category_seq", "seq", "id"),
         Column.NAME: attrgetter("name"),
@@ -246,10 +246,10 @@ class TaskTableModel(QtCore.QAbstractTableModel):
         return self._left.get(task_id)
 
     # --- the model interface ------------------------------------------------------
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
@@ -261,7 +261,7 @@ class TaskTableModel(QtCore.QAbstractTableModel):
             return HEADERS[Column(section)]
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -280,7 +280,7 @@ class TaskTableModel(QtCore.QAbstractTableModel):
             icon = self._icons[light] = QtGui.QIcon(pix)
         return icon
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]

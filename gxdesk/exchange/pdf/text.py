@@ -18,6 +18,7 @@ lacks in the fallback face rather than as an empty box.
 from __future__ import annotations
 
 import re
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.platypus import Paragraph
@@ -83,7 +84,7 @@ class _Glyph(str):
 _WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
 
 
-def _glyphs(frags: list) -> list[_Glyph]:
+def _glyphs(frags: list[Any]) -> list[_Glyph]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     out: list[_Glyph] = []
@@ -120,12 +121,12 @@ def _break_point(glyphs: list[_Glyph], start: int, over: int) -> int:
     return brk if brk > limit or break_ok(glyphs[brk - 1], glyphs[brk] or " ") else over
 
 
-def split_lines(frags: list, max_widths: list[float], calc_bounds: bool):  # type: ignore[no-untyped-def]
+def split_lines(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> Any:
     """reportlab ``ParaLines`` of ``frags`` broken by the Chinese rules."""
     from reportlab.platypus.paragraph import ParaLines
 
     glyphs = _glyphs(frags)
-    lines = []
+    lines: list[Any] = []
     n = len(glyphs)
     start = i = 0
     used = 0.0
@@ -171,7 +172,7 @@ class CJKParagraph(Paragraph):
     def breakLinesCJK(self, maxWidths):  # type: ignore[no-untyped-def]  # noqa: N802, N803
         if not isinstance(maxWidths, list | tuple):
             maxWidths = [maxWidths]  # noqa: N806
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         self.height = 0
         from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth
