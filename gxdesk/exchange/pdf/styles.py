@@ -47,10 +47,20 @@ class Styles:
         data = [[self.p(h, self.head) for h in header]]
         for row in rows:
             data.append(
-                [self.p(v, self.cell_center if i in center else self.cell) for i, v in enumerate(row)]
+                [
+                    self.p(v, self.cell_center if i in center else self.cell)
+                    for i, v in enumerate(row)
+                ]
             )
-        t = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
-                  spaceBefore=4, spaceAfter=LINE / 3)
+        t = Table(
+            data,
+            colWidths=widths,
+            repeatRows=1,
+            splitInRow=1,
+            hAlign="LEFT",
+            spaceBefore=4,
+            spaceAfter=LINE / 3,
+        )
         t.setStyle(
             TableStyle(
                 [
@@ -81,18 +91,30 @@ def make_styles(fonts: FontSet) -> Styles:
     return Styles(
         fonts=fonts,
         title=ParagraphStyle(
-            "title", fontName=fonts.title, fontSize=SIZE_2HAO, leading=SIZE_2HAO * 1.5,
-            alignment=TA_CENTER, wordWrap="CJK", spaceAfter=LINE / 2,
+            "title",
+            fontName=fonts.title,
+            fontSize=SIZE_2HAO,
+            leading=SIZE_2HAO * 1.5,
+            alignment=TA_CENTER,
+            wordWrap="CJK",
+            spaceAfter=LINE / 2,
         ),  # fmt: skip
         subtitle=ParagraphStyle(
-            "subtitle", parent=body, fontName=fonts.kai, alignment=TA_CENTER, firstLineIndent=0,
+            "subtitle",
+            parent=body,
+            fontName=fonts.kai,
+            alignment=TA_CENTER,
+            firstLineIndent=0,
             spaceAfter=LINE / 2,
         ),  # fmt: skip
         body=body,
         h1=ParagraphStyle("h1", parent=body, fontName=fonts.hei, alignment=TA_LEFT),
         h2=ParagraphStyle("h2", parent=body, fontName=fonts.kai, alignment=TA_LEFT),
         signature=ParagraphStyle(
-            "signature", parent=body, alignment=TA_RIGHT, firstLineIndent=0,
+            "signature",
+            parent=body,
+            alignment=TA_RIGHT,
+            firstLineIndent=0,
             rightIndent=4 * SIZE_3HAO,
         ),  # fmt: skip
         cell=cell,

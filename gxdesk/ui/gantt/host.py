@@ -14,7 +14,7 @@ from gxdesk.ui.qt import QtWidgets, Signal
 
 if TYPE_CHECKING:
     from gxdesk.ui.gantt.pane import GanttPane
-    from gxdesk.ui.main_window import MainWindow
+    from gxdesk.ui.gantt.window import GanttWindow
 
 TABLE_TAB = "任务表"
 GANTT_TAB = "甘特图"
@@ -26,7 +26,7 @@ class ViewTabs(QtWidgets.QTabWidget):
 
     gantt_built = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: GanttWindow) -> None:
         super().__init__()
         self._window = window
         self.pane: GanttPane | None = None

@@ -32,7 +32,7 @@ from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, print_support
 from gxdesk.ui.task_model import TaskRoles
 
 if TYPE_CHECKING:
-    from gxdesk.ui.main_window import MainWindow
+    from gxdesk.ui.gantt.window import GanttWindow
 
 EXPORT_FILTER = "PDF 文件 (*.pdf);;PNG 图片 (*.png)"
 _TIER_NAMES = {0: "日", 1: "周", 2: "月", 3: "季度", 4: "年"}
@@ -55,7 +55,7 @@ class Legend(QtWidgets.QWidget):
 
 
 class GanttPane(QtWidgets.QWidget):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: GanttWindow) -> None:
         super().__init__()
         self._window = window
         self.view = GanttView(window.model, self.inputs)
