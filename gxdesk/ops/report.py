@@ -132,6 +132,8 @@ def gather_report(
             raise ReportError(str(exc)) from None
         mine = queries.task_ids_of_unit(db, unit_row.id)
         rows = [r for r in rows if r.id in mine]
+        if not rows:
+            raise ReportError(f"{unit_row.name}没有承担本计划的任务，无需生成月报")
     ids = [r.id for r in rows]
     step(1, 5, "读取进展")
     latest = queries.latest_progress(db, ids)

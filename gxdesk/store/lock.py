@@ -31,6 +31,7 @@ class LockHolder:
     pid: int
     user: str
     since: dt.datetime
+    kind: str = "cli"  # "window": a window holds it (a second start raises that window)
 
     def describe(self) -> str:
         return f"数据正被 {self.host} 使用（自 {self.since:%H:%M} 起，用户 {self.user}，进程 {self.pid}）"
@@ -63,6 +64,7 @@ def _read(path: Path) -> LockHolder | None:
             int(data["pid"]),
             str(data.get("user", "")),
             dt.datetime.fromisoformat(data["since"]),
+            str(data.get("kind", "cli")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -97,8 +99,9 @@ def _user() -> str:
 class WriterLock:
     """The lock of one database; :meth:`acquire` raises DatabaseLockedError if held."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, *, kind: str = "cli") -> None:
         self.path = lock_path(db_path)
+        self.kind = kind
         self._fd: int | None = None
 
     @property
@@ -133,6 +136,7 @@ class WriterLock:
                 "pid": os.getpid(),
                 "user": _user(),
                 "since": dt.datetime.now().isoformat(timespec="seconds"),
+                "kind": self.kind,
             }
             data = json.dumps(mine, ensure_ascii=False).encode("utf-8")
             if sys.platform == "win32":  # the locked byte is 0: write after it

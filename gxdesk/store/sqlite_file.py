@@ -20,7 +20,9 @@ class NewerDatabaseError(DatabaseError):
     pass
 
 
-def connect_existing(path: Path, *, query_only: bool = True) -> sqlite3.Connection:
+def connect_existing(
+    path: Path, *, query_only: bool = True, any_thread: bool = False
+) -> sqlite3.Connection:
     """A connection to a file that must already exist; it never creates one.
 
     Opened read-write even to read (``query_only`` stops this connection's own
@@ -29,7 +31,7 @@ def connect_existing(path: Path, *, query_only: bool = True) -> sqlite3.Connecti
     ``?mode=ro`` connection would lock the program out of its own file until then.
     """
     uri = f"{Path(path).resolve().as_uri()}?mode=rw"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=not any_thread)
     try:
         conn.execute("PRAGMA busy_timeout=5000")
         if query_only:

@@ -61,7 +61,9 @@ class ExchangeActions:
         return db
 
     def _failed(self, exc: BaseException) -> None:
-        QtWidgets.QMessageBox.warning(self.window, "操作失败", str(exc))
+        from gxdesk.store.errors import describe  # SQLite's and the disk's reasons in Chinese
+
+        QtWidgets.QMessageBox.warning(self.window, "操作失败", describe(exc) or str(exc))
 
     # --- export -------------------------------------------------------------------
 

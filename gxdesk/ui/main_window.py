@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
 from gxdesk.ui.category_tree import CategoryTree
+from gxdesk.ui.chart_window import ChartWindow
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.filter_bar import FilterBar
 from gxdesk.ui.gantt.host import ViewTabs
 from gxdesk.ui.labels import CALENDAR_MENU, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
-from gxdesk.ui.shell import WindowShell
 from gxdesk.ui.task_model import Column, TaskFilter, TaskRoles, TaskTableModel
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def splitter_sizes(width: int) -> list[int]:
     return [tree, max(_NAME_MIN_WIDTH, width - tree - detail), detail]
 
 
-class MainWindow(WindowShell):
+class MainWindow(ChartWindow):
     loaded = Signal()  # the data are on screen (step 2)
     ready = Signal()  # every command is wired (step 3)
 
@@ -180,6 +180,7 @@ class MainWindow(WindowShell):
         from gxdesk.ui.category_actions import CategoryActions
         from gxdesk.ui.detail import DetailPane
         from gxdesk.ui.file_actions import FileActions
+        from gxdesk.ui.single_writer import ChangeWatcher
 
         self.detail = DetailPane(self.context)
         placeholder = self.splitter.replaceWidget(2, self.detail)
@@ -188,6 +189,7 @@ class MainWindow(WindowShell):
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
         self.exchange = exchange_actions.install(self, self.context)
+        self.watcher = ChangeWatcher(self.context, self)  # another program's changes
         self.views.install_menu(self.menu_file)
         from gxdesk.ui import report_actions
 

@@ -94,7 +94,9 @@ class ReportActions:
         return True
 
     def _failed(self, exc: BaseException) -> None:
-        QtWidgets.QMessageBox.warning(self.window, "操作失败", str(exc))
+        from gxdesk.store.errors import describe  # SQLite's and the disk's reasons in Chinese
+
+        QtWidgets.QMessageBox.warning(self.window, "操作失败", describe(exc) or str(exc))
 
     # --- the monthly report ---------------------------------------------------------
     def monthly_report(self) -> None:
