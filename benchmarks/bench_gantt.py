@@ -147,6 +147,9 @@ def main() -> None:
         os.environ["GXDESK_HOME"] = str(tmp / "home")
         seed = tmp / "seed.sqlite"
         shutil.copyfile(ROOT / "data" / "seed.sqlite", seed)
+        from bench_store import add_progress
+
+        add_progress(seed)  # the same reports as the big plan gets, so frames hold alike
         big = _big_db(tmp, args.tasks)
         app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
 

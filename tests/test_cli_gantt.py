@@ -203,3 +203,23 @@ def test_an_empty_database_is_refused(qapp, tmp_path, capsys):
     assert "还没有计划" in capsys.readouterr().err
     assert _digest(empty) == before
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_window_starts_without_importing_the_chart(db, tmp_path):
+    """Start-up pays for the tab widget only: the chart's modules load when it is shown."""
+    code = (
+        "import sys, datetime\n"
+        "from gxdesk.ui.app import build_window\n"
+        f"app, w = build_window({str(db)!r}, datetime.date(2014, 9, 15), remember=False)\n"
+        "w.show(); w.load(); w.finish(); app.processEvents()\n"
+        "before = sorted(m for m in sys.modules if m.startswith('gxdesk.ui.gantt.'))\n"
+        "w.views.show_view('gantt'); app.processEvents()\n"
+        "after = 'gxdesk.ui.gantt.view' in sys.modules and w.views.pane is not None\n"
+        "print(','.join(before), after)\n"
+        "w.close(); w.context.db.close()\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GXDESK_HOME=str(tmp_path / "home"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                       env=env, timeout=120)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["gxdesk.ui.gantt.host", "True"]

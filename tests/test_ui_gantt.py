@@ -389,3 +389,18 @@ def test_reported_percent_and_a_late_completion_reach_the_bars(window, gantt):
     y = gantt.visualRect(gantt.model().index(i, 1)).center().y()
     tip = gantt.tooltip_at(QtCore.QPoint(600, y))
     assert "已完成 40%" in tip and f"序时进度 {going.expected}%" in tip and "部门预算已公开" in tip
+
+
+def test_menu_export_as_png_adds_the_suffix_the_filter_chose(window, qtbot, tmp_path, monkeypatch):
+    chosen = tmp_path / "chart"
+    monkeypatch.setattr(
+        QtWidgets.QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(chosen), "PNG 图片 (*.png)"),
+    )
+    window.views.build().export_dialog()
+    window.context.jobs.wait()
+    qtbot.waitUntil(lambda: "已导出甘特图" in window.statusBar().currentMessage())
+    image = QtGui.QImage(str(tmp_path / "chart.png"))
+    assert image.width() == 1600
+    assert image.height() >= 34 * ROW_HEIGHT  # every row of the table, not one screenful

@@ -74,12 +74,16 @@ def cmd_gantt(args: argparse.Namespace) -> int:
 
 
 def _render(args, suffix, plan, on, calendar, rows) -> int:  # type: ignore[no-untyped-def]
-    from gxdesk.ui.gantt.export import ExportError, source_for, write_pdf, write_png
-    from gxdesk.ui.qt import QtGui
-    from gxdesk.ui.resources import install_font
+    # The one way into ui besides `gxdesk gui`: the chart is drawn by the window's painter.
+    from gxdesk.ui.gantt.export import (
+        ExportError,
+        offscreen_application,
+        source_for,
+        write_pdf,
+        write_png,
+    )
 
-    app = QtGui.QGuiApplication.instance() or QtGui.QGuiApplication(["gxdesk"])
-    install_font(app)  # type: ignore[arg-type]
+    offscreen_application()
     title = plan.title
     if args.unit:
         title = f"{title}（{args.unit}）"

@@ -25,7 +25,9 @@ def finished_on_time(due: dt.date | None, finished: dt.date | None) -> bool:
     return due is not None and finished is not None and finished <= due
 
 
-def on_time_rate(items: Iterable[tuple[dt.date | None, dt.date | None]], on: dt.date) -> tuple[int, int]:
+def on_time_rate(
+    items: Iterable[tuple[dt.date | None, dt.date | None]], on: dt.date
+) -> tuple[int, int]:
     """(finished on time, due) over ``(due, finished)`` pairs; finished is None if not done."""
     due_count = done = 0
     for due, finished in items:

@@ -42,8 +42,12 @@ def notice_story(n: Notice, fonts: FontSet) -> list[Flowable]:
     story += [st.p(text, st.body) for text in body_paragraphs(n)]
     if n.tasks:
         story.append(
-            st.table(list(TASK_HEADER), task_rows(n), [w * mm for w in (12, 56, 26, 20, 20, 22)],
-                     center=frozenset({0, 3, 4, 5}))  # fmt: skip
+            st.table(
+                list(TASK_HEADER),
+                task_rows(n),
+                [w * mm for w in (12, 56, 26, 20, 20, 22)],
+                center=frozenset({0, 3, 4, 5}),
+            )  # fmt: skip
         )
     story.append(st.p(contact_line(n), st.body))
     story.append(Spacer(1, LINE / 2))

@@ -72,6 +72,7 @@ def _summary(data: ReportData) -> str:
     )
     p = data.previous
     if p is not None:
+
         def delta(now: int, before: int, unit: str = "项") -> str:
             d = now - before
             return "持平" if d == 0 else (f"增加{d}{unit}" if d > 0 else f"减少{-d}{unit}")
@@ -104,7 +105,9 @@ def _category_chart(data: ReportData, st: Styles, width: float) -> Drawing:
     chart.x, chart.y = 14 * mm, 16 * mm
     chart.width, chart.height = width - 18 * mm, height - 24 * mm
     chart.data = [
-        [c.done for c in cats], [c.in_progress for c in cats], [c.not_started for c in cats]
+        [c.done for c in cats],
+        [c.in_progress for c in cats],
+        [c.not_started for c in cats],
     ]
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.categoryNames = [chinese_number(c.seq) for c in cats]
@@ -213,15 +216,31 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
     story += _h1(st, "二、逾期未完成任务（红灯）")
     if data.red:
         story.append(
-            st.p(f"截至{cn_date(data.on)}，已过完成时限仍未完成的任务共{len(data.red)}项：", st.body)
+            st.p(
+                f"截至{cn_date(data.on)}，已过完成时限仍未完成的任务共{len(data.red)}项：", st.body
+            )
         )
         story.append(
             st.table(
-                ["编号", "工作任务", "完成时限", "逾期\n工作日", "责任单位", "最新进展", "催办\n次数"],
                 [
-                    [r.label, r.name, f"{r.deadline_text}\n{_short_date(r.due)}",
-                     "—" if r.overdue_workdays is None else str(r.overdue_workdays),
-                     r.units_text, r.latest, str(r.chased)]
+                    "编号",
+                    "工作任务",
+                    "完成时限",
+                    "逾期\n工作日",
+                    "责任单位",
+                    "最新进展",
+                    "催办\n次数",
+                ],
+                [
+                    [
+                        r.label,
+                        r.name,
+                        f"{r.deadline_text}\n{_short_date(r.due)}",
+                        "—" if r.overdue_workdays is None else str(r.overdue_workdays),
+                        r.units_text,
+                        r.latest,
+                        str(r.chased),
+                    ]
                     for r in data.red
                 ],
                 _w(11, 30, 22, 14, 24, 43, 12),
@@ -267,8 +286,15 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
                 st.table(
                     ["编号", "工作任务", "单位", "到期日", "序时进度", "报送进度", "落后"],
                     [
-                        [x.label, x.name, x.unit, _short_date(x.due), f"{x.expected}%",
-                         f"{x.reported}%", f"{x.lag}"]
+                        [
+                            x.label,
+                            x.name,
+                            x.unit,
+                            _short_date(x.due),
+                            f"{x.expected}%",
+                            f"{x.reported}%",
+                            f"{x.lag}",
+                        ]
                         for x in items
                     ],
                     _w(11, 46, 31, 18, 18, 18, 14),
@@ -280,12 +306,31 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
     if data.units:
         story.append(
             st.table(
-                ["单位", "任务数", "已完成", "红灯", "已到期", "按期完成", "按期完成率", "本月报送",
-                 "被催办"],
                 [
-                    [u.name, str(u.tasks), str(u.done), str(u.red), str(u.due), str(u.on_time),
-                     _rate(u.rate), "已报送" if u.reported else ("未报送" if u.expected_to_report
-                                                              else "无需报送"), str(u.chased)]
+                    "单位",
+                    "任务数",
+                    "已完成",
+                    "红灯",
+                    "已到期",
+                    "按期完成",
+                    "按期完成率",
+                    "本月报送",
+                    "被催办",
+                ],
+                [
+                    [
+                        u.name,
+                        str(u.tasks),
+                        str(u.done),
+                        str(u.red),
+                        str(u.due),
+                        str(u.on_time),
+                        _rate(u.rate),
+                        "已报送"
+                        if u.reported
+                        else ("未报送" if u.expected_to_report else "无需报送"),
+                        str(u.chased),
+                    ]
                     for u in data.units
                 ],
                 _w(33, 14, 14, 12, 14, 17, 21, 17, 14),
@@ -332,8 +377,14 @@ def _annex_story(data: ReportData, st: Styles) -> list[Flowable]:
             st.table(
                 ["编号", "工作任务", "完成时限", "责任单位", "状态", "各单位最新进展"],
                 [
-                    [t.label, t.name, t.deadline_text or "—", t.units_text,
-                     f"{t.status}\n{t.light.label}", _progress_text(t)]
+                    [
+                        t.label,
+                        t.name,
+                        t.deadline_text or "—",
+                        t.units_text,
+                        f"{t.status}\n{t.light.label}",
+                        _progress_text(t),
+                    ]
                     for t in cat.tasks
                 ],
                 _w(14, 52, 24, 36, 17, 82),
@@ -363,4 +414,3 @@ def render_report(data: ReportData, out: Path, *, fonts: FontSet) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return out
-

@@ -148,7 +148,9 @@ def write_notices(
             else:
                 render_docx(notice, path)
             written.append(
-                WrittenNotice(notice.unit, notice.number, path, tuple(t.task_id for t in notice.tasks))
+                WrittenNotice(
+                    notice.unit, notice.number, path, tuple(t.task_id for t in notice.tasks)
+                )
             )
         if check:
             check()

@@ -120,7 +120,9 @@ def gather_report(
         raise ReportError("数据库中还没有工作要点，请先导入")
     step(0, 5, "读取任务")
     calendar = queries.load_calendar(db)
-    rows = queries.list_tasks(db, plan.id, on=on, calendar=calendar, yellow_workdays=yellow_workdays)
+    rows = queries.list_tasks(
+        db, plan.id, on=on, calendar=calendar, yellow_workdays=yellow_workdays
+    )
     all_units = queries.units(db)
     unit_row = None
     if unit:

@@ -61,8 +61,11 @@ def markup(text: str, font: str, fonts: FontSet) -> str:
             out.append("<br/>")
         run: list[str] = []
         for ch in line:
-            if fallback and fallback != font and not fonts.covers(font, ch) and (
-                fonts.covers(fallback, ch)
+            if (
+                fallback
+                and fallback != font
+                and not fonts.covers(font, ch)
+                and (fonts.covers(fallback, ch))
             ):
                 if run:
                     out.append(escape("".join(run)))
