@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from gxdesk import __version__
 from gxdesk.cli import exchange, gui, maintenance, plan
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
 
@@ -24,6 +25,7 @@ GROUPS = (gui, plan, exchange, maintenance)
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="gxdesk", description="政务公开工作台账")
     p.add_argument("--db", type=Path, help="数据库文件（默认：用户自己的数据库）")
+    p.add_argument("--version", action="version", version=f"gxdesk {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
     for group in GROUPS:
         group.register(sub)

@@ -63,6 +63,18 @@ _COLUMN_WIDTHS = {
 _NAME_MIN_WIDTH = 120
 
 
+def window_title(plan_title: str | None, db_name: str) -> str:
+    """The plan, the database file, and the program's name once, at the end.
+
+    Qt's xcb and Windows platforms append the application display name to a
+    title that does not already end with it, so it is put last here.
+    """
+    title = plan_title or "（尚无计划）"
+    if db_name:
+        title = f"{title} [{db_name}]"
+    return f"{title} — {APP_TITLE}"
+
+
 def splitter_sizes(width: int) -> list[int]:
     """Tree | table | detail for a window ``width`` wide: the table gets the most."""
     tree = max(190, min(300, width * 17 // 100))
@@ -231,9 +243,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.filter_bar.load_units()
         self.filter_bar.forget_unit_tasks()
         plan = ctx.plan
-        title = f"{plan.title} — {APP_TITLE}" if plan else f"{APP_TITLE}（尚无计划）"
         db_name = ctx.db.path.name if ctx.db else ""
-        self.setWindowTitle(f"{title} [{db_name}]" if db_name else title)
+        self.setWindowTitle(window_title(plan.title if plan else None, db_name))
         current = self.current_task_id()
         category = self.tree.current_category()
         if plan is None or ctx.db is None:
