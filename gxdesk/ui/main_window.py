@@ -127,6 +127,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.menu_edit = bar.addMenu("编辑(&E)")
         self.menu_view = bar.addMenu("查看(&V)")
         self.menu_settings = bar.addMenu("设置(&S)")
+        self.menu_help = bar.addMenu("帮助(&H)")
         self.tree.category_selected.connect(self._apply_filter)
         self.filter_bar.changed.connect(self._apply_filter)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -225,6 +226,12 @@ class MainWindow(QtWidgets.QMainWindow):
         view.addAction("清除筛选", self.filter_bar.reset)
         self.menu_settings.addAction("首选项…", self._preferences)
         self.calendar_action = self.menu_settings.addAction("工作日历…", self.open_calendar)
+        self.menu_help.addAction("关于…", self.show_about)
+
+    def show_about(self) -> None:
+        from gxdesk.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.context.db.path if self.context.db else None, self).exec()
 
     # --- loading and refreshing --------------------------------------------------------
     def load(self) -> None:
