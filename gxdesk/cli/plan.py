@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gxdesk.cli.common import CliError, open_db, parse_date
+from gxdesk.cli.common import CliError, open_db, parse_date, parse_year
 
 
 def register(sub: Any) -> None:
     i = sub.add_parser("import-plan", help="导入工作要点分解表（.txt/.docx/.xlsx）")
     i.add_argument("file", type=Path)
-    i.add_argument("--year", type=int)
+    i.add_argument("--year", type=parse_year, help="计划年度（默认：从标题中读出）")
     i.add_argument("--issued", type=parse_date, help="方案印发日期 YYYY-MM-DD")
     i.set_defaults(func=cmd_import_plan)
 
@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
     t.set_defaults(func=cmd_tasks)
 
     c = sub.add_parser("calendar", help="查看或录入某年的放假调休安排")
-    c.add_argument("year", type=int, nargs="?")
+    c.add_argument("year", type=parse_year, nargs="?", metavar="年份")
     c.add_argument("--holiday", action="append", default=[], metavar="DATE[..DATE]")
     c.add_argument("--workday", action="append", default=[], metavar="DATE", help="调休上班日")
     c.add_argument("--note", default="")
