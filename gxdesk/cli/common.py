@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,11 +18,26 @@ class CliError(Exception):
     """A one-line reason for the user; becomes exit code 2."""
 
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def parse_date(text: str) -> dt.date:
+    """A ``YYYY-MM-DD`` date; a well-written day that does not exist is told apart."""
+    m = _ISO_DAY.fullmatch(text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}")
+    year, month, day = map(int, m.groups())
+    if not 1 <= month <= 12:
+        raise argparse.ArgumentTypeError(f"没有这个日期：{text}（月份应为 01–12）")
+    if year < 1:
+        raise argparse.ArgumentTypeError(f"没有这个日期：{text}（年份应为 0001 起）")
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date(year, month, day)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+        last = calendar.monthrange(year, month)[1]
+        raise argparse.ArgumentTypeError(
+            f"没有这个日期：{text}（{year}年{month}月只有 {last} 天）"
+        ) from None
 
 
 def parse_year(text: str) -> int:

@@ -37,10 +37,10 @@ def register(sub: Any) -> None:
 def cmd_import_plan(args: argparse.Namespace) -> int:
     from gxdesk.core.plan import build_plan
     from gxdesk.exchange.plan_reader import read_plan
+    from gxdesk.exchange.safety import require_file
     from gxdesk.store.plans import save_plan
 
-    if not args.file.is_file():
-        raise CliError(f"文件不存在：{args.file}")
+    require_file(args.file)
     draft = build_plan(read_plan(args.file), year=args.year, issued=args.issued)
     db = open_db(args)
     try:

@@ -75,7 +75,16 @@ def size_text(n: int) -> str:
     return f"{n / MB:.1f} MB" if n >= MB else f"{n} 字节"
 
 
+def require_file(path: Path) -> None:
+    """Refuse a path that is not there, or is a folder, saying which (one rule, every reader)."""
+    if path.is_dir():
+        raise BadFileError(f"这是文件夹，不是文件：{path.name}（请选择文件夹中的文件）")
+    if not path.exists():
+        raise BadFileError(f"文件不存在：{path.name}")
+
+
 def _check_size(path: Path, limits: Limits) -> int:
+    require_file(path)
     try:
         st = path.stat()
     except FileNotFoundError:

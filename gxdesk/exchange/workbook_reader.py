@@ -52,6 +52,7 @@ from gxdesk.exchange.safety import (
     BadFileError,
     Limits,
     check_package,
+    require_file,
     size_text,
     sniff_bytes,
 )
@@ -213,6 +214,7 @@ def _unit_hint(grid: list[list[object]], header_row: int, file_name: str) -> str
 
 
 def _read_file(path: Path, limits: Limits) -> bytes:
+    require_file(path)
     try:
         with path.open("rb") as fh:
             data = fh.read(limits.max_file_bytes + 1)
