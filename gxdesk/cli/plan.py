@@ -17,6 +17,9 @@ def register(sub: Any) -> None:
     i.add_argument("file", type=Path)
     i.add_argument("--year", type=parse_year, help="计划年度（默认：从标题中读出）")
     i.add_argument("--issued", type=parse_date, help="方案印发日期 YYYY-MM-DD")
+    i.add_argument(
+        "--as-new", action="store_true", help="数据库中已有同名同年度的计划时，仍作为新的一份导入"
+    )
     i.set_defaults(func=cmd_import_plan)
 
     t = sub.add_parser("tasks", help="列出任务")
@@ -35,7 +38,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_import_plan(args: argparse.Namespace) -> int:
-    from gxdesk.core.plan import build_plan
+    from gxdesk.core.plan import PlanAlreadyImported, build_plan
     from gxdesk.exchange.plan_reader import read_plan
     from gxdesk.exchange.safety import require_file
     from gxdesk.store.plans import save_plan
@@ -45,7 +48,9 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         with db.transaction() as session:
-            result = save_plan(session, draft, source_name=args.file.name)
+            result = save_plan(session, draft, source_name=args.file.name, as_new=args.as_new)
+    except PlanAlreadyImported as exc:
+        raise CliError(f"{exc}；如确要作为新的一份计划导入（成为当前计划），请加 --as-new") from None
     finally:
         db.close()
     print(

@@ -41,9 +41,17 @@ def is_plan_file(path: Path) -> bool:
 
 
 def import_plan(
-    db: Database, path: Path, control: JobControl, *, year: int | None = None
+    db: Database,
+    path: Path,
+    control: JobControl,
+    *,
+    year: int | None = None,
+    as_new: bool = False,
 ) -> ImportOutcome:
-    """The job: read ``path``, build the plan, save it; cancel-safe (see module doc)."""
+    """The job: read ``path``, build the plan, save it; cancel-safe (see module doc).
+
+    A plan already in the database is refused (``PlanAlreadyImported``) unless ``as_new``.
+    """
     from gxdesk.core.plan import build_plan
     from gxdesk.exchange.plan_reader import read_plan
     from gxdesk.store.plans import save_plan
@@ -54,7 +62,7 @@ def import_plan(
     draft = build_plan(raw, year=year)
     control.progress(2, 3, "正在写入数据库 …")
     with db.transaction() as session:
-        result = save_plan(session, draft, source_name=path.name)
+        result = save_plan(session, draft, source_name=path.name, as_new=as_new)
         control.check()  # the last point a cancel can reach: it rolls the write back
     control.progress(3, 3, "完成")
     return ImportOutcome(
