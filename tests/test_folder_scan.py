@@ -62,7 +62,7 @@ def test_a_folder_scan_reads_upper_case_and_skips_temporary_and_owner_files(expo
     captured = capsys.readouterr()
     assert code == 0, captured.err
     report = json.loads(captured.out)
-    assert sorted(f["file"] for f in report) == sorted([finance.name, upper.name])
+    assert sorted(Path(f["file"]).name for f in report) == sorted([finance.name, upper.name])
     assert all(f["error"] is None for f in report)
     assert {f["unit"] for f in report} == {"市财政局", "市审计局"}
 
