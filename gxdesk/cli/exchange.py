@@ -15,13 +15,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, open_db
+from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, open_db, parse_date
+
+ON_HELP = "截至日期 YYYY-MM-DD（默认今天）：表中的截至日期、红黄绿灯和文件名中的月份都按这一天"
 
 
 def register(sub: Any) -> None:
     x = sub.add_parser("export-units", help="导出各单位进展表（每个单位一个 .xlsx）")
     x.add_argument("dir", type=Path)
     x.add_argument("--unit", action="append", default=[], help="只导出该单位（可重复）")
+    x.add_argument("--on", type=parse_date, help=ON_HELP)
     x.set_defaults(func=cmd_export_units)
     m = sub.add_parser("merge", help="合并回收的进展表")
     m.add_argument("files", nargs="+", type=Path)
@@ -30,6 +33,7 @@ def register(sub: Any) -> None:
     m.set_defaults(func=cmd_merge)
     e = sub.add_parser("export-plan", help="导出整个台账为 .xlsx")
     e.add_argument("out", type=Path)
+    e.add_argument("--on", type=parse_date, help=ON_HELP)
     e.set_defaults(func=cmd_export_plan)
 
 
@@ -41,7 +45,7 @@ def cmd_export_units(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         try:
-            files = export_units(db, args.dir, unit_names=args.unit)
+            files = export_units(db, args.dir, unit_names=args.unit, on=args.on)
         except LookupError as exc:
             raise CliError(str(exc)) from None
         plan = current_plan(db)
@@ -110,7 +114,7 @@ def cmd_export_plan(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         try:
-            out = export_plan(db, args.out)
+            out = export_plan(db, args.out, on=args.on)
         except LookupError as exc:
             raise CliError(str(exc)) from None
     finally:
