@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
 from gxdesk.ui.category_tree import CategoryTree
+from gxdesk.ui.column_fit import ColumnFitter
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.filter_bar import FilterBar
 from gxdesk.ui.labels import CALENDAR_MENU, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
-from gxdesk.ui.task_model import Column, TaskFilter, TaskRoles, TaskTableModel
+from gxdesk.ui.task_model import INFERRED_COLOR, Column, TaskFilter, TaskRoles, TaskTableModel
 
 if TYPE_CHECKING:
     from gxdesk.core.views import TaskRow
@@ -61,6 +62,18 @@ _COLUMN_WIDTHS = {
     Column.REPORTED: 98,
 }
 _NAME_MIN_WIDTH = 120
+#: The most each column asks for when it fits (see ui/column_fit.py); 工作任务 stretches.
+_COLUMN_CAPS = {
+    **_COLUMN_WIDTHS,
+    Column.NAME: 520,
+    Column.DEADLINE: 160,
+    Column.UNITS: 200,
+    Column.LATEST: 260,
+}
+INFERRED_LEGEND = (
+    f'<span style="color:{INFERRED_COLOR}; font-style:italic">橙色斜体</span>'
+    "：由合并单元格推断，待确认"
+)
 
 
 def window_title(plan_title: str | None, db_name: str) -> str:
@@ -121,6 +134,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.counts = QtWidgets.QLabel()
         self.today_label = QtWidgets.QLabel()
         self.statusBar().addWidget(self.counts, 1)
+        self.inferred_legend = QtWidgets.QLabel(INFERRED_LEGEND)
+        self.inferred_legend.setToolTip("表中橙色斜体的完成时限、责任单位由合并单元格推断，请核对后确认")
+        self.inferred_legend.hide()  # shown while the plan has inferred values
+        self.statusBar().addPermanentWidget(self.inferred_legend)
         self.statusBar().addPermanentWidget(self.today_label)
         bar = self.menuBar()  # the titles now, so the bar does not jump; entries in finish()
         self.menu_file = bar.addMenu("文件(&F)")
@@ -156,6 +173,12 @@ class MainWindow(QtWidgets.QMainWindow):
         for col, width in _COLUMN_WIDTHS.items():
             table.setColumnWidth(col, width)
         header.setSectionResizeMode(Column.NAME, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.column_fit = ColumnFitter(
+            table,
+            _COLUMN_CAPS,
+            stretch=Column.NAME,
+            shrinkable={Column.DEADLINE, Column.UNITS, Column.LATEST},
+        )
         return table
 
     @staticmethod
@@ -328,12 +351,16 @@ class MainWindow(QtWidgets.QMainWindow):
         current = self.current_task_id()
         base = TaskFilter(category_id=self.tree.current_category())
         self.model.set_filter(self.filter_bar.apply_to(base))
+        self.column_fit.fit()
         if current is not None and not self.select_task(current):
             self._show_detail(None)
         self._update_counts()
 
     def _update_counts(self) -> None:
         shown = self.model.visible_rows
+        self.inferred_legend.setVisible(
+            any(r.deadline_inferred or r.units_inferred for r in self.model.all_rows)
+        )
         lights = dict.fromkeys(Light, 0)
         for row in shown:
             lights[row.light] += 1
@@ -459,6 +486,7 @@ class MainWindow(QtWidgets.QMainWindow):
         header = state.bytes("table_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+            self.column_fit.keep_user_layout()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         focus = QtWidgets.QApplication.focusWidget()
