@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gxdesk.store.changes import RELOAD
 from gxdesk.store.database import DatabaseError, backup_database, open_database, restore_database
 from gxdesk.ui.jobs import Job
-from gxdesk.ui.plan_import import PLAN_FILTER, ImportOutcome, import_plan, is_plan_file
+from gxdesk.ui.plan_import import PLAN_FILTER, import_plan, is_plan_file
 from gxdesk.ui.qt import QtGui, QtWidgets
 from gxdesk.ui.settings import WindowState
 
 if TYPE_CHECKING:
+    from gxdesk.ops.plan_import import PlanImported
     from gxdesk.ui.context import AppContext
-    from gxdesk.ui.main_window import MainWindow
+    from gxdesk.ui.shell import WindowShell
 
 DB_FILTER = "gxdesk 数据库 (*.sqlite *.db);;所有文件 (*)"
 
 
 class FileActions:
-    def __init__(self, window: MainWindow, context: AppContext, state: WindowState) -> None:
+    def __init__(self, window: WindowShell, context: AppContext, state: WindowState) -> None:
         self.window = window
         self.context = context
         self.state = state
@@ -152,8 +154,16 @@ class FileActions:
             self.start_import(Path(path))
 
     def start_import(
-        self, path: Path, year: int | None = None, *, as_new: bool = False
+        self,
+        path: Path,
+        year: int | None = None,
+        issued: dt.date | None = None,
+        *,
+        as_new: bool = False,
     ) -> Job | None:
+        """Import ``path`` as a job; ``issued`` is the plan's issue date (relative deadlines
+        count from it), else the plan has none until 设置印发日期. A plan already in the
+        database is imported again only when the clerk says so (``as_new``)."""
         db = self.context.db
         if db is None:
             return None
@@ -161,7 +171,7 @@ class FileActions:
             self._fail("无法导入", ValueError(f"只能导入 .txt、.docx 或 .xlsx 文件：{path.name}"))
             return None
 
-        def done(outcome: ImportOutcome) -> None:
+        def done(outcome: PlanImported) -> None:
             self.context.plan = None
             self.context.reload_plan()
             self.context.notify(RELOAD)
@@ -182,7 +192,7 @@ class FileActions:
                     "任务重新编号；原计划和它的进展都保留在数据库中。",
                 )
                 if answer == QtWidgets.QMessageBox.StandardButton.Yes:
-                    self.start_import(path, year, as_new=True)
+                    self.start_import(path, year, issued, as_new=True)
                 return
 
             if isinstance(exc, PlanYearUnknown):
@@ -195,13 +205,15 @@ class FileActions:
                     2100,
                 )
                 if ok:
-                    self.start_import(path, year_)
+                    self.start_import(path, year_, issued)
                 return
             self._fail("导入失败", exc)
 
         self.last_job = self.context.run_job(
             f"正在导入 {path.name}",
-            lambda control: import_plan(db, path, control, year=year, as_new=as_new),
+            lambda control: import_plan(
+                db, path, control, year=year, issued=issued, as_new=as_new
+            ),
             done,
             failed,
         )
