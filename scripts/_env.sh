@@ -5,9 +5,12 @@ VENV="${GXDESK_VENV:-$ROOT/.venv}"
 PY="${PYTHON:-python3}"
 
 need_debs() {
-  local missing=()
+  # One dpkg-query for all of them: a call per package cost about half a second at start-up.
+  local missing=() installed
+  installed="$(dpkg-query -W -f='${Package}:${Status}\n' "$@" 2>/dev/null \
+    | sed -n 's/^\([^:]*\):install ok installed$/\1/p')" || true
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    grep -qxF "$pkg" <<<"$installed" || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then

@@ -86,11 +86,16 @@ def xdotool(display: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def find_window(
-    display: str, title: str, timeout: float = 60.0, alive: subprocess.Popen | None = None
+    display: str,
+    title: str,
+    timeout: float = 60.0,
+    alive: subprocess.Popen | None = None,
+    poll: float = 0.2,
 ) -> str | None:
     """The id of the first visible window whose title contains ``title`` (a regex), or None.
 
-    Polls until ``timeout``; gives up early when the ``alive`` process has ended.
+    Polls every ``poll`` seconds until ``timeout``; gives up early when the ``alive``
+    process has ended.
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -100,7 +105,7 @@ def find_window(
             return ids[0]
         if alive is not None and alive.poll() is not None:
             return None
-        time.sleep(0.2)
+        time.sleep(poll)
     return None
 
 
