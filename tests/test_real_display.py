@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from ui_helpers import ROOT, seed_copy
-from xvfb import close_by_keys, find_window, window_title
+from xvfb import close_by_keys, find_window, wait_for_title
 
 APP_TITLE = "政务公开工作台账"
 LINUX = sys.platform.startswith("linux")
@@ -55,8 +55,9 @@ def test_the_real_window_opens_on_x11_is_found_by_its_title_and_closes_with_exit
     proc = _gui(xvfb, db, tmp_path / "home")
     try:
         window = find_window(xvfb, APP_TITLE, alive=proc)
-        assert window is not None, f"no window; stderr: {proc.stderr.read() if proc.poll() is not None else ''}"
-        title = window_title(xvfb, window)
+        gone = proc.poll() is not None
+        assert window is not None, f"no window; stderr: {proc.stderr.read() if gone else ''}"
+        title = wait_for_title(xvfb, window, "分解细化方案")  # the plan's title once loaded
         code = close_by_keys(xvfb, window, proc, "ctrl+q")  # 文件 → 退出
         out, err = proc.communicate(timeout=60)
     finally:

@@ -135,3 +135,14 @@ def close_by_keys(
         except subprocess.TimeoutExpired:
             continue
     return None
+
+
+def wait_for_title(display: str, window: str, part: str, timeout: float = 30.0) -> str:
+    """The window's title once it contains ``part`` (it changes as the program loads),
+    or the last title seen when ``timeout`` runs out."""
+    deadline = time.monotonic() + timeout
+    title = window_title(display, window)
+    while part not in title and time.monotonic() < deadline:
+        time.sleep(0.1)
+        title = window_title(display, window)
+    return title
