@@ -22,7 +22,7 @@ OWN_NAMES = re.compile(
     r"--?[a-z][a-z-]*|gxdesk|import-plan|export-units|export-plan|"
     r"\b(?:gui|tasks|calendar|merge|check|backup|restore|red|yellow|green|table|gantt|"
     r"files|file|dir|out|UNIT|ON|DB|FILE|DIR|OUT|YEAR|ISSUED|VIEW|SCREENSHOT|SIZE|WxH|"
-    r"NOTE|HOLIDAY|WORKDAY|DATE|xlsx|docx|txt|pdf|png|PNG|PDF|json|YYYY|MM|DD)\b"
+    r"NOTE|HOLIDAY|WORKDAY|DATE|xlsx|docx|txt|pdf|png|PNG|PDF|JSON|json|YYYY|MM|DD)\b"
 )
 
 
@@ -44,11 +44,11 @@ def db(tmp_path, monkeypatch):
         (["tasks", "--light", "purple"], "参数 --light：无效的选项 'purple'（可选：", ["purple"]),
         (["frobnicate"], "参数 命令：无效的选项 'frobnicate'", ["frobnicate"]),
         (["tasks", "extra"], "无法识别的参数：extra", ["extra"]),
-        (["import-plan"], "缺少必需的参数：file", []),
+        (["import-plan"], "缺少必需的参数：文件", []),
         (["tasks", "--unit"], "参数 --unit：需要一个参数值", []),
         (["calendar", "20x4"], "参数 年份：年份应为四位数字", ["20x4"]),
         (["tasks", "--on", "2014-13-01"], "参数 --on：", ["2014-13-01"]),
-        (["merge"], "缺少必需的参数：files", []),
+        (["merge"], "缺少必需的参数：文件", []),
         (["gui", "--view", "list"], "无效的选项 'list'", ["list"]),
     ],
 )
@@ -69,7 +69,7 @@ def test_help_is_chinese(db, capsys, argv):
     assert exit_.value.code == 0
     assert out.startswith("用法：gxdesk")
     assert "显示本帮助并退出" in out
-    assert "选项" in out
+    assert "\n选项：\n" in out
     for english in ("usage:", "options:", "show this help", "positional arguments"):
         assert english not in out
     assert english_left(out) == [], out
@@ -159,3 +159,22 @@ def _internal(msgid: str) -> bool:
         "length of metavar tuple does not match nargs",
         "unexpected option string: %s",
     }
+
+
+def test_help_columns_line_up_on_a_terminal_with_chinese_metavars(capsys):
+    """A Chinese character is two columns wide: the help texts still start in one column."""
+    import unicodedata
+
+    with pytest.raises(SystemExit):
+        main(["tasks", "-h"])
+    out = capsys.readouterr().out
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    starts = set()
+    for line in out.splitlines():
+        m = re.match(r"^(\s+-\S.*?\s{2,})(\S.*)$", line)
+        if m:
+            starts.add(columns(m.group(1)))
+    assert len(starts) == 1, out

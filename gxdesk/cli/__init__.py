@@ -25,7 +25,7 @@ GROUPS = (gui, plan, exchange, maintenance)
 def build_parser() -> argparse.ArgumentParser:
     argparse_zh.install()
     p = Parser(prog="gxdesk", description="政务公开工作台账")
-    p.add_argument("--db", type=Path, help="数据库文件（默认：用户自己的数据库）")
+    p.add_argument("--db", type=Path, metavar="数据库", help="数据库文件（默认：用户自己的数据库）")
     p.add_argument(
         "--version", action="version", version=f"gxdesk {__version__}", help="显示版本号并退出"
     )

@@ -6,6 +6,7 @@ import argparse
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -59,6 +60,29 @@ class HelpFormatter(argparse.HelpFormatter):
 
     def __init__(self, prog: str) -> None:
         super().__init__(prog, max_help_position=32)
+
+    def format_help(self) -> str:
+        # argparse ends a section heading with an ASCII colon; Chinese text takes "："
+        text = super().format_help()
+        for heading in ("选项", "位置参数", "子命令"):
+            text = text.replace(f"\n{heading}:\n", f"\n{heading}：\n")
+        return "\n".join(_align_wide(line) for line in text.split("\n"))
+
+
+_OPTION_LINE = re.compile(r"^(\s+\S.*?)(\s{2,})(\S.*)$")
+
+
+def _align_wide(line: str) -> str:
+    """argparse pads by characters; a Chinese character takes two columns on a terminal,
+    so the help after a Chinese metavar (``--on 日期``) is pulled back by one space each."""
+    m = _OPTION_LINE.match(line)
+    if not m:
+        return line
+    wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in m.group(1))
+    if not wide:
+        return line
+    gap = max(2, len(m.group(2)) - wide)
+    return f"{m.group(1)}{' ' * gap}{m.group(3)}"
 
 
 class Parser(argparse.ArgumentParser):

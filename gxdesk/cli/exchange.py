@@ -22,18 +22,18 @@ ON_HELP = "截至日期 YYYY-MM-DD（默认今天）：表中的截至日期、�
 
 def register(sub: Any) -> None:
     x = sub.add_parser("export-units", help="导出各单位进展表（每个单位一个 .xlsx）")
-    x.add_argument("dir", type=Path)
-    x.add_argument("--unit", action="append", default=[], help="只导出该单位（可重复）")
-    x.add_argument("--on", type=parse_date, help=ON_HELP)
+    x.add_argument("dir", type=Path, metavar="文件夹", help="导出到这个文件夹")
+    x.add_argument("--unit", action="append", default=[], metavar="单位", help="只导出该单位（可重复）")
+    x.add_argument("--on", type=parse_date, metavar="日期", help=ON_HELP)
     x.set_defaults(func=cmd_export_units)
     m = sub.add_parser("merge", help="合并回收的进展表")
-    m.add_argument("files", nargs="+", type=Path)
+    m.add_argument("files", nargs="+", type=Path, metavar="文件", help="回收的 .xlsx，或装着它们的文件夹")
     m.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
-    m.add_argument("--json", action="store_true")
+    m.add_argument("--json", action="store_true", help="以 JSON 输出每个文件的结果")
     m.set_defaults(func=cmd_merge)
     e = sub.add_parser("export-plan", help="导出整个台账为 .xlsx")
-    e.add_argument("out", type=Path)
-    e.add_argument("--on", type=parse_date, help=ON_HELP)
+    e.add_argument("out", type=Path, metavar="输出.xlsx")
+    e.add_argument("--on", type=parse_date, metavar="日期", help=ON_HELP)
     e.set_defaults(func=cmd_export_plan)
 
 
