@@ -20,7 +20,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 #: Names that are the program's own interface, not prose: they stay as typed.
 OWN_NAMES = re.compile(
     r"--?[a-z][a-z-]*|gxdesk|import-plan|export-units|export-plan|"
-    r"\b(?:gui|tasks|calendar|merge|check|backup|restore|red|yellow|green|table|gantt|"
+    r"\b(?:gui|tasks|calendar|merge|check|backup|restore|report|remind|red|yellow|green|table|gantt|"
     r"files|file|dir|out|UNIT|ON|DB|FILE|DIR|OUT|YEAR|ISSUED|VIEW|SCREENSHOT|SIZE|WxH|"
     r"NOTE|HOLIDAY|WORKDAY|DATE|xlsx|docx|txt|pdf|png|PNG|PDF|JSON|json|YYYY|MM|DD)\b"
 )
@@ -61,7 +61,14 @@ def test_each_error_is_one_chinese_line_with_exit_2(db, capsys, argv, expected, 
     assert english_left(err, *typed) == [], err
 
 
-@pytest.mark.parametrize("argv", [["-h"], ["tasks", "-h"], ["merge", "--help"], ["gui", "-h"]])
+def _commands() -> list[str]:
+    from gxdesk.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return list(sub.choices)
+
+
+@pytest.mark.parametrize("argv", [["-h"], ["merge", "--help"]] + [[c, "-h"] for c in _commands()])
 def test_help_is_chinese(db, capsys, argv):
     with pytest.raises(SystemExit) as exit_:
         main(["--db", db, *argv])

@@ -76,6 +76,15 @@ def test_a_plan_already_there_is_refused_and_named(db, capsys):
     assert "--as-new" in err
 
 
+def test_a_refused_copy_leaves_no_backup_behind(db, capsys):
+    from gxdesk.store.backups import backup_folder
+
+    folder = backup_folder(db)
+    before = sorted(folder.iterdir()) if folder.exists() else []
+    _refused(capsys, db, str(SEED_TEXT))
+    assert (sorted(folder.iterdir()) if folder.exists() else []) == before
+
+
 def test_as_new_imports_a_second_copy_on_purpose(db, capsys):
     assert main(["--db", str(db), "import-plan", str(SEED_TEXT), "--as-new"]) == 0
     assert "已导入计划 #2" in capsys.readouterr().out

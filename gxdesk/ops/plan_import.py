@@ -72,12 +72,19 @@ def save_plan_draft(
     as_new: bool = False,
     cancelled: Cancelled = never,
 ) -> PlanImported:
-    """Write ``draft`` in one transaction; ``cancelled()`` is asked last inside it.
+    """Write ``draft`` in one transaction, after a checked backup (in the rotating set);
+    ``cancelled()`` is asked last inside it.
 
     A plan of the same title and year already there raises ``PlanAlreadyImported``
-    (the rule is :func:`gxdesk.store.plans.save_plan`'s) unless ``as_new``."""
-    from gxdesk.store.plans import save_plan
+    (the rule is :mod:`gxdesk.store.plans`') unless ``as_new``; it is asked before
+    the backup, so a refusal leaves nothing behind."""
+    from gxdesk.store.backups import rotating_backup
+    from gxdesk.store.plans import refuse_existing_copy, save_plan
 
+    if not as_new:
+        with db.reading() as session:
+            refuse_existing_copy(session, draft)
+    rotating_backup(db.path, "import")
     with db.transaction() as session:
         result = save_plan(session, draft, source_name=source_name, as_new=as_new)
         if cancelled():  # the last point a cancel can reach: it rolls the write back

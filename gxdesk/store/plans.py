@@ -156,6 +156,15 @@ def existing_copy(session: Session, draft: PlanDraft) -> Plan | None:
     ).first()
 
 
+def refuse_existing_copy(session: Session, draft: PlanDraft) -> None:
+    """Raise :class:`PlanAlreadyImported` if the draft's plan is stored already."""
+    there = existing_copy(session, draft)
+    if there is not None:
+        raise PlanAlreadyImported(
+            there.id, there.title, there.year, f"{there.created_at:%Y-%m-%d}", there.source_name
+        )
+
+
 def save_plan(
     session: Session,
     draft: PlanDraft,
@@ -172,11 +181,7 @@ def save_plan(
     building the shipped seed, so it is reproducible).
     """
     if not as_new:
-        there = existing_copy(session, draft)
-        if there is not None:
-            raise PlanAlreadyImported(
-                there.id, there.title, there.year, f"{there.created_at:%Y-%m-%d}", there.source_name
-            )
+        refuse_existing_copy(session, draft)
     now = now or dt.datetime.now().replace(microsecond=0)
     plan_id = _next_id(session, Plan.id)
     session.execute(

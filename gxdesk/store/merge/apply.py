@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from gxdesk.core.bulk import bulk_work
+from gxdesk.store.backups import remove_backup, rotating_backup
 from gxdesk.store.chunks import id_lists, marks
-from gxdesk.store.database import Database, backup_database
+from gxdesk.store.database import Database
 from gxdesk.store.merge.context import report_fingerprints
 from gxdesk.store.merge.records import (
     ApplyResult,
@@ -82,10 +83,7 @@ def _apply(
     chosen = chosen_reports(plan, take_conflicts)
     if not chosen:
         return ApplyResult(None, 0, 0, None)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    where = backup_dir or db.path.parent / "backups"
-    where.mkdir(parents=True, exist_ok=True)
-    backup = backup_database(db.path, where / f"{db.path.stem}.before-merge-{stamp}.sqlite")
+    backup = rotating_backup(db.path, "merge", folder=backup_dir).path
     now = dt.datetime.now().replace(microsecond=0)
     files = {id(f): f for f, _ in chosen}
     try:
@@ -120,7 +118,7 @@ def _apply(
             if check is not None:
                 check()
     except BaseException:
-        backup.unlink(missing_ok=True)  # nothing was written: the backup is not needed
+        remove_backup(backup)  # nothing was written: the backup is not needed
         raise
     return ApplyResult(batch_id, len(chosen), len(files), backup, tasks)
 
