@@ -15,6 +15,8 @@ from gxdesk import __version__
 from gxdesk.paths import resource, user_data_dir
 
 _LICENCE_LINE = re.compile(r"licen[cs]ed under (?:the )?(.+?)(?:\s*\(|\.?$)", re.I)
+#: A licence's own title line, e.g. "ARPHIC PUBLIC LICENSE" or "SIL Open Font License 1.1".
+_LICENCE_TITLE = re.compile(r"^[A-Za-z][A-Za-z0-9 .,-]{0,50}licen[cs]e[A-Za-z0-9 .,-]{0,20}$", re.I)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ def font_licences(folder: Path | None = None) -> list[FontLicence]:
             if m:
                 licence = m.group(1).strip()
                 break
+        else:
+            titles = [line for line in lines[1:12] if _LICENCE_TITLE.match(line)]
+            if titles:
+                licence = titles[0]
         found.append(FontLicence(font, licence, path, text))
     return found
 
