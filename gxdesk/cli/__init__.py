@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gxdesk import __version__
-from gxdesk.cli import argparse_zh, exchange, gui, maintenance, plan, report
+from gxdesk.cli import argparse_zh, exchange, gantt, gui, maintenance, plan, report
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
 
-GROUPS = (gui, plan, exchange, maintenance, report)
+GROUPS = (gui, plan, exchange, maintenance, report, gantt)
 
 
 def build_parser() -> argparse.ArgumentParser:

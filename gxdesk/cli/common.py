@@ -8,9 +8,10 @@ import datetime as dt
 import re
 import sys
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from gxdesk.core.views import PlanInfo
     from gxdesk.store.database import Database
 
 EXIT_BAD_INPUT = 2
@@ -91,7 +92,7 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         raise CliError(f"参数错误：{message}")
 
 
@@ -114,3 +115,13 @@ def open_db(args: argparse.Namespace, *, write: bool = False) -> Database:
         if warning:
             print(f"gxdesk: {warning}", file=sys.stderr)
     return db
+
+
+def require_plan(db: Database) -> PlanInfo:
+    """The plan the commands work on, or the one-line refusal when there is none yet."""
+    from gxdesk.store import queries
+
+    plan = queries.current_plan(db)
+    if plan is None:
+        raise CliError("数据库中还没有计划，请先 import-plan")
+    return plan

@@ -22,12 +22,13 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light, Status
-from gxdesk.core.row_verdict import Why, row_verdict
+from gxdesk.core.row_verdict import Verdict, Why, row_verdict
 from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
 from gxdesk.core.workbook_data import (
     LEAD_COLUMNS,
@@ -37,8 +38,12 @@ from gxdesk.core.workbook_data import (
     RowKey,
     UnitReport,
     lead_hash,
+    long_text_cells,
     unit_hash,
 )
+
+if TYPE_CHECKING:  # the reader imports python-calamine: only when a file is read
+    from gxdesk.exchange.workbook_reader import Grid
 
 UNIT_FIELDS = tuple(f for f, _ in UNIT_COLUMNS)
 UNIT_HEADERS = dict(UNIT_COLUMNS)
@@ -50,14 +55,22 @@ class UnitCopyError(Exception):
     """The file cannot be opened or saved as a unit's copy; the message is for the clerk."""
 
 
+def _status_cell(value: object) -> Status | Unreadable | None:
+    return value if isinstance(value, Status) else read_status(value)
+
+
+def _percent_cell(value: object) -> int | Unreadable | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # 1 from a spin box is 1%, not the fraction 1 = 100%
+    return read_percent(value)
+
+
 def read_unit_value(name: str, value: object, *, year: int) -> object:
     """One unit cell as the merge reads it (a spin box's int is a whole percent)."""
     if name == "status":
-        return value if isinstance(value, Status) else read_status(value)
+        return _status_cell(value)
     if name == "percent":
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # 1 from a spin box is 1%, not the fraction 1 = 100%
-        return read_percent(value)
+        return _percent_cell(value)
     if name == "done_on":
         return read_date(value, year=year)
     if name in UNIT_HEADERS:
@@ -66,7 +79,17 @@ def read_unit_value(name: str, value: object, *, year: int) -> object:
 
 
 def values_from_cells(cells: Mapping[str, object], *, year: int) -> UnitReport:
-    return UnitReport(**{f: read_unit_value(f, cells.get(f), year=year) for f in UNIT_FIELDS})
+    """The unit's eight cells read as :func:`read_unit_value` reads each."""
+    return UnitReport(
+        status=_status_cell(cells.get("status")),
+        percent=_percent_cell(cells.get("percent")),
+        text=read_text(cells.get("text")),
+        done_on=read_date(cells.get("done_on"), year=year),
+        evidence=read_text(cells.get("evidence")),
+        problems=read_text(cells.get("problems")),
+        contact=read_text(cells.get("contact")),
+        phone=read_text(cells.get("phone")),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,36 +138,50 @@ class UnitCopy:
         return self.meta.plan_year
 
 
-def row_problems(row: CopyRow, values: UnitReport) -> list[str]:
-    """What the lead office's merge would refuse in this row, in Chinese, by column.
-
-    The merge's own verdict (:func:`gxdesk.core.row_verdict.row_verdict`) on
-    what the file alone shows: lead columns edited → rejected; a value the
-    readers cannot read → invalid; changed from what went out but no 进展状态 →
-    invalid. Without the lead office's database the copy takes a blank row as
-    what the database holds (an unreported task), as the merge does when there
-    is no report yet.
-    """
+def _verdict(row: CopyRow, values: UnitReport, on: dt.date | None = None) -> Verdict:
+    """The merge's own verdict on what the file alone shows (see :func:`row_problems`)."""
     unreadable = [
         (name, value.reason)
         for name in ("status", "percent", "done_on")
         if isinstance(value := getattr(values, name), Unreadable)
     ]
+    unreadable += long_text_cells(values)
     text = values.as_text() if not unreadable else ()
-    verdict = row_verdict(
+    return row_verdict(
         lead_untouched=not row.lead_edited,
         unreadable=unreadable,
         untouched=bool(row.key.unit_hash) and unit_hash(text).startswith(row.key.unit_hash),
         has_status=values.status is not None,
         same_as_latest=not any(text),
+        report=values if not unreadable else None,
+        on=on,
     )
+
+
+def row_problems(row: CopyRow, values: UnitReport) -> list[str]:
+    """What the lead office's merge would refuse in this row, in Chinese, by column.
+
+    The merge's own verdict (:func:`gxdesk.core.row_verdict.row_verdict`) on
+    what the file alone shows: lead columns edited → rejected; a value the
+    readers cannot read → invalid (a text over Excel's cell limit too); changed
+    from what went out but no 进展状态 → invalid. Without the lead office's
+    database the copy takes a blank row as what the database holds (an
+    unreported task), as the merge does when there is no report yet.
+    """
     return [
         _PROBLEM_TEXT[why](UNIT_HEADERS.get(name, ""), reason)
-        for why, name, reason in verdict.problems
+        for why, name, reason in _verdict(row, values).problems
     ]
 
 
-_PROBLEM_TEXT = {
+def row_warnings(row: CopyRow, values: UnitReport, on: dt.date) -> list[str]:
+    """What the lead office's merge would hold for its clerk to verify (待核实), in
+    the same words: 已完成 below 100%, a 完成时间 after ``on``, … (the verdict's
+    :func:`gxdesk.core.row_verdict.implausible`)."""
+    return list(_verdict(row, values, on).warnings)
+
+
+_PROBLEM_TEXT: dict[Why, Callable[[str, str], str]] = {
     Why.LEAD_EDITED: lambda _header, _reason: "灰色栏目被改动，牵头单位将不采用该行",
     Why.UNREADABLE: lambda header, reason: f"{header}：{reason}",
     Why.NO_STATUS: lambda _header, _reason: "填写了进展但未选择进展状态",
@@ -210,7 +247,7 @@ _AS_OF = re.compile(r"截至[:：]\s*(\d{4})年(\d{1,2})月(\d{1,2})日")
 _LEAD_OFFICE = re.compile(r"牵头单位[:：]\s*(.+)$")
 
 
-def _as_of(pairs: Mapping[str, object], grid: list[list[object]], meta: ExportMeta) -> dt.date:
+def _as_of(pairs: Mapping[str, object], grid: Grid, meta: ExportMeta) -> dt.date:
     try:
         return dt.date.fromisoformat(str(pairs.get("as_of")))
     except ValueError:
@@ -302,9 +339,7 @@ def read_unit_copy(path: str | os.PathLike[str]) -> UnitCopy:
     )
 
 
-def _copy_row(
-    r: ReturnedRow, key: RowKey, grid: list[list[object]], light_col: int | None, year: int
-) -> CopyRow:
+def _copy_row(r: ReturnedRow, key: RowKey, grid: Grid, light_col: int | None, year: int) -> CopyRow:
     light = None
     if light_col is not None and r.row - 1 < len(grid) and light_col < len(grid[r.row - 1]):
         light = _LIGHTS.get(read_text(grid[r.row - 1][light_col]).strip())

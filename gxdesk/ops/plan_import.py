@@ -78,13 +78,15 @@ def save_plan_draft(
     A plan of the same title and year already there raises ``PlanAlreadyImported``
     (the rule is :mod:`gxdesk.store.plans`') unless ``as_new``; it is asked before
     the backup, so a refusal leaves nothing behind."""
+    from gxdesk.store import queries
     from gxdesk.store.backups import rotating_backup
     from gxdesk.store.plans import refuse_existing_copy, save_plan
 
     if not as_new:
         with db.reading() as session:
             refuse_existing_copy(session, draft)
-    rotating_backup(db.path, "import")
+    if queries.plans(db):  # an empty file has nothing a backup could bring back
+        rotating_backup(db.path, "import")
     with db.transaction() as session:
         result = save_plan(session, draft, source_name=source_name, as_new=as_new)
         if cancelled():  # the last point a cancel can reach: it rolls the write back

@@ -70,13 +70,13 @@ class PreviewDialog(QtWidgets.QDialog):
 
         self.image = QtWidgets.QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll = QtWidgets.QScrollArea()
-        self.scroll.setWidget(self.image)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setBackgroundRole(QtGui.QPalette.ColorRole.Dark)
+        self.scroll_area = QtWidgets.QScrollArea()
+        self.scroll_area.setWidget(self.image)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setBackgroundRole(QtGui.QPalette.ColorRole.Dark)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self.prev_button.clicked.connect(lambda: self.show_page(self.index - 1))
         self.next_button.clicked.connect(lambda: self.show_page(self.index + 1))
@@ -158,7 +158,9 @@ class PreviewDialog(QtWidgets.QDialog):
                 raise OSError("无法开始打印（打印机不可用）")
             try:
                 first, last = printer.fromPage(), printer.toPage()
-                chosen = range(len(pages)) if first == 0 else range(first - 1, min(last, len(pages)))
+                chosen = (
+                    range(len(pages)) if first == 0 else range(first - 1, min(last, len(pages)))
+                )
                 dpi = min(float(printer.resolution()), PRINT_DPI)
                 for n, i in enumerate(chosen):
                     control.check()
@@ -189,7 +191,7 @@ class PreviewDialog(QtWidgets.QDialog):
 
         self.context.run_job("打印", work, done, failed)
 
-    def done(self, result: int) -> None:  # type: ignore[override]
+    def done(self, result: int) -> None:
         if self.pages is not None:
             self.pages.close()
             self.pages = None

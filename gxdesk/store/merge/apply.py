@@ -9,12 +9,13 @@ and the reports written form a batch that ``batches.undo_batch`` can withdraw.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
-from gxdesk.core.bulk import bulk_work
+from gxdesk.runtime import bulk_work
 from gxdesk.store.backups import remove_backup, rotating_backup
 from gxdesk.store.chunks import id_lists, marks
 from gxdesk.store.database import Database
@@ -29,11 +30,14 @@ from gxdesk.store.merge.records import (
 from gxdesk.store.progress import ReportInput, add_reports
 from gxdesk.store.schema import MergeBatch, MergedFile
 
+_CHOSEN_BY_CLERK = frozenset({Outcome.CONFLICT, Outcome.WARNING})
+
 
 def chosen_reports(
     plan: MergePlan, take_conflicts: Iterable[tuple[int, int]] = ()
 ) -> list[tuple[FilePlan, ReportInput]]:
-    """Reports to write: every applied row, plus the conflicts the clerk chose (file index, row)."""
+    """Reports to write: every applied row, plus the rows the clerk chose (file index,
+    row): conflicts whose file version should win, rows to verify that were accepted."""
     take = set(take_conflicts)
     out = []
     for i, f in enumerate(plan.files):
@@ -43,7 +47,7 @@ def chosen_reports(
             if r.report is None:
                 continue
             if r.outcome is Outcome.APPLIED or (
-                r.outcome is Outcome.CONFLICT and (i, r.row) in take
+                r.outcome in _CHOSEN_BY_CLERK and (i, r.row) in take
             ):
                 out.append((f, r.report))
     return out
@@ -59,6 +63,9 @@ def apply_merge(
     check: Callable[[], None] | None = None,
 ) -> ApplyResult:
     """Write the plan's reports in one transaction, after a checked backup.
+
+    ``take_conflicts`` holds the (file index, row) the clerk chose to write beyond
+    the applied rows: conflicts and accepted rows to verify (:func:`chosen_reports`).
 
     Nothing is written (not even the ledger) when there is nothing to apply.
     Inside the transaction, before writing, the database is compared with what
@@ -111,6 +118,7 @@ def _apply(
                         "unit_id": f.unit_id,
                         "file_name": f.file_name,
                         "merged_at": now,
+                        "saved_at": f.saved_at,
                     }
                     for f in files.values()
                 ],
@@ -123,7 +131,12 @@ def _apply(
     return ApplyResult(batch_id, len(chosen), len(files), backup, tasks)
 
 
-def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: ignore[no-untyped-def]
+def _check_basis(
+    execute: Callable[..., Any],
+    plan: MergePlan,
+    chosen: Sequence[tuple[FilePlan, ReportInput]],
+    files: Iterable[FilePlan],
+) -> None:
     """Raise StalePlanError if what the chosen reports were decided on has changed."""
     basis = plan.basis
     pairs = {(r.assignment_id, r.unit_id) for _f, r in chosen}
@@ -169,5 +182,5 @@ def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: igno
 class _Execute:
     """A connection-like wrapper so report_fingerprints can run inside a transaction."""
 
-    def __init__(self, execute) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, execute: Callable[..., Any]) -> None:
         self.execute = execute

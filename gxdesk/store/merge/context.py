@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from gxdesk.core.views import PlanInfo, UnitRow
 from gxdesk.store import queries
 from gxdesk.store.chunks import chunks, id_lists, marks
 from gxdesk.store.database import Database
@@ -58,16 +59,36 @@ def report_fingerprints(
     return found
 
 
+class EarlierReturn(NamedTuple):
+    """A file of the same export merged before (its batch not undone)."""
+
+    file_name: str
+    sha256: str
+    batch_id: int
+    saved_at: dt.datetime | None  # when the unit saved it (None: not known)
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 @dataclass
 class MergeContext:
     """What the preview needs from the database, read once per merge (or per batch of files)."""
 
-    plans: dict[int, queries.PlanInfo]
-    units: dict[int, queries.UnitRow]
+    plans: dict[int, PlanInfo]
+    units: dict[int, UnitRow]
     merged: dict[str, int]  # sha256 → batch id (batches not undone)
     task_versions: dict[int, tuple[int, int, str, str]]  # task → version, plan, seq, name
     on: dt.date
     exports: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # id → plan, unit, rev
+    # export id → the files of it merged before, oldest first (load_exports)
+    returns: dict[str, list[EarlierReturn]] = field(default_factory=dict)
     # (plan, unit) → task → assignment, for each batch of files (prefetch);
     # (assignment, unit) → latest report and its fingerprint, for the rows that
     # changed in a batch (load_reports)
@@ -112,6 +133,16 @@ class MergeContext:
                     chunk,
                 ):
                     self.exports[e] = (p, u, r)
+                for e, name, sha, batch, saved in conn.execute(
+                    "SELECT f.export_id, f.file_name, f.sha256, f.batch_id, f.saved_at"
+                    " FROM merged_file f JOIN merge_batch b ON b.id = f.batch_id"
+                    f" WHERE b.undone_at IS NULL AND f.export_id IN ({marks(len(chunk))})"
+                    " ORDER BY f.id",
+                    chunk,
+                ):
+                    self.returns.setdefault(e, []).append(
+                        EarlierReturn(name, sha, batch, _as_datetime(saved))
+                    )
 
     def prefetch(self, db: Database, plan_id: int, unit_ids: Iterable[int]) -> None:
         wanted = [u for u in unit_ids if (plan_id, u) not in self.assignments]

@@ -33,10 +33,16 @@ from gxdesk.core.workbook_data import (
 )
 from gxdesk.store import queries
 from gxdesk.store.database import Database
-from gxdesk.store.exports import UnitAssignment
+from gxdesk.store.exports import UnitAssignment, lead_columns_now
 from gxdesk.store.merge.context import MergeContext, load_context
 from gxdesk.store.merge.reading import STATUS_INDEX, same_as
 from gxdesk.store.merge.records import FilePlan, MergePlan, RowPlan
+from gxdesk.store.merge.second_returns import (
+    against_merged,
+    earlier_of,
+    replaces_text,
+    within_one_merge,
+)
 from gxdesk.store.progress import ReportInput
 
 _LEAD_HEADERS = [h for _, h in LEAD_COLUMNS]
@@ -85,10 +91,11 @@ class MergePlanner:
             ctx.prefetch(db, plan_id, sorted(unit_ids))
         added = []
         undecided: list[tuple[FilePlan, list[RowPlan | _Changed]]] = []
-        for i, w in enumerate(workbooks):
-            if isinstance(w, FilePlan):
-                added.append(w)
+        for i, item in enumerate(workbooks):
+            if isinstance(item, FilePlan):
+                added.append(item)
                 continue
+            w = item
             path = str(paths[i]) if paths else w.file_name
             fp = FilePlan(path=path, file_name=w.file_name, sha256=w.sha256)
             fp.meta_source = w.meta_source
@@ -109,10 +116,12 @@ class MergePlanner:
         )
         for fp, rows in undecided:
             fp.rows = [r.decide(ctx) if isinstance(r, _Changed) else r for r in rows]
+            _show_current_lead(db, ctx, fp)
         self._files.extend(added)
         return added
 
     def result(self) -> MergePlan:
+        within_one_merge(self._files)  # two returns of one export in this merge
         return MergePlan(list(self._files), self._ctx.basis)
 
 
@@ -170,6 +179,10 @@ def _plan_identified(
             for r in w.rows
         ]
         return []
+    fp.saved_at = w.saved_at
+    earlier = [e for e in ctx.returns.get(meta.export_id, ()) if e.sha256 != w.sha256]
+    if earlier:
+        fp.replaces = replaces_text(earlier[-1], w.saved_at)
     return _FileRows(ctx, w, ctx.mine(db, plan.id, unit.id), unit.id, plan.year).plan()
 
 
@@ -323,6 +336,19 @@ def _decided(r: ReturnedRow, task_id: int, verdict: Verdict, values: UnitReport 
     return RowPlan(r.row, task_id, Outcome.UNCHANGED, "未修改", seq, name, values)
 
 
+def _show_current_lead(db: Database, ctx: MergeContext, fp: FilePlan) -> None:
+    """Give each conflict the lead office edited its columns as they are now
+    (:attr:`RowPlan.current`, beside :attr:`RowPlan.in_file`)."""
+    ids = [r.task_id for r in fp.rows if r.in_file and r.task_id is not None]
+    if not ids or fp.plan_id is None or fp.unit_id is None:
+        return
+    now = lead_columns_now(db, fp.plan_id, fp.unit_id, ids, ctx.on)
+    fp.rows = [
+        r._replace(current=now.get(r.task_id, ())) if r.in_file and r.task_id is not None else r
+        for r in fp.rows
+    ]
+
+
 class _Changed(NamedTuple):
     """A row that differs from what went out, still to be compared with the database:
     its latest report (unchanged? a newer one since the export?) and the versions
@@ -350,6 +376,8 @@ class _Changed(NamedTuple):
             untouched=False,
             has_status=values.status is not None,
             same_as_latest=same_as(values, self.text, current),
+            report=values,
+            on=ctx.on,
         )
         if verdict.why is Why.SAME_AS_LATEST:
             return RowPlan(
@@ -375,45 +403,81 @@ class _Changed(NamedTuple):
         )
         task_version = ctx.rely_on(task_id, a, unit_id)
         if key is None:
-            return RowPlan(
-                r.row,
-                task_id,
-                Outcome.APPLIED,
-                "新进展（按序号+工作任务匹配，已确认单位）",
-                seq,
-                name,
-                values,
-                report,
+            return _new(
+                RowPlan(
+                    r.row,
+                    task_id,
+                    Outcome.APPLIED,
+                    "新进展（按序号+工作任务匹配，已确认单位）",
+                    seq,
+                    name,
+                    values,
+                    report,
+                ),
+                verdict.warnings,
             )
         meta = f.meta
         assert meta is not None
         if task_version > key.task_version or a.version > key.assignment_version:
-            return RowPlan(
-                r.row,
-                task_id,
-                Outcome.CONFLICT,
-                f"导出后牵头单位修改了此任务（任务版本 {key.task_version}→{task_version}，"
-                f"分工版本 {key.assignment_version}→{a.version}）",
-                seq,
-                name,
-                values,
-                report,
-                in_file=r.lead,
+            return _new(
+                RowPlan(
+                    r.row,
+                    task_id,
+                    Outcome.CONFLICT,
+                    f"导出后牵头单位修改了此任务（任务版本 {key.task_version}→{task_version}，"
+                    f"分工版本 {key.assignment_version}→{a.version}）",
+                    seq,
+                    name,
+                    values,
+                    report,
+                    in_file=r.lead,
+                ),
+                verdict.warnings,
+            )
+        returns = ctx.returns.get(meta.export_id)
+        if current is not None and returns and current.export_id == meta.export_id:
+            # the latest report came from an earlier return of this very export
+            return against_merged(
+                _new(
+                    RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report),
+                    verdict.warnings,
+                ),
+                earlier_of(returns, current.view.source_file),
+                w.saved_at,
+                current.view.unit_report().as_text(),
             )
         if (
             current is not None
             and current.view.reported_at > meta.exported_at
             and current.export_id != meta.export_id
         ):
-            return RowPlan(
-                r.row,
-                task_id,
-                Outcome.CONFLICT,
-                f"导出后库中已有更新的进展（{current.view.reported_at:%Y-%m-%d %H:%M}，"
-                f"{current.view.source_file or '手工录入'}）",
-                seq,
-                name,
-                values,
-                report,
+            return _new(
+                RowPlan(
+                    r.row,
+                    task_id,
+                    Outcome.CONFLICT,
+                    f"导出后库中已有更新的进展（{current.view.reported_at:%Y-%m-%d %H:%M}，"
+                    f"{current.view.source_file or '手工录入'}）",
+                    seq,
+                    name,
+                    values,
+                    report,
+                ),
+                verdict.warnings,
             )
-        return RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report)
+        return _new(
+            RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report),
+            verdict.warnings,
+        )
+
+
+def _new(plan: RowPlan, warnings: tuple[str, ...]) -> RowPlan:
+    """A row that would write a report, with the verdict's warnings: an applied row
+    becomes one to verify (written only once the clerk accepts it); a conflict,
+    which the clerk decides anyway, says them in its reason."""
+    if not warnings:
+        return plan
+    said = "请核实：" + "；".join(warnings)
+    if plan.outcome is Outcome.APPLIED:
+        return plan._replace(outcome=Outcome.WARNING, reason=said, warnings=warnings)
+    return plan._replace(reason=f"{plan.reason}；{said}", warnings=warnings)
