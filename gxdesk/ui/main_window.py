@@ -178,7 +178,7 @@ class MainWindow(ChartWindow):
         header.setSectionResizeMode(Column.NAME, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.column_fit = ColumnFitter(
             table,
-            _COLUMN_CAPS,
+            {int(c): w for c, w in _COLUMN_CAPS.items()},
             stretch=Column.NAME,
             shrinkable={Column.DEADLINE, Column.UNITS, Column.LATEST},
         )

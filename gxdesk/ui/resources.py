@@ -60,7 +60,7 @@ def prefer_chinese_system_locale(
 class SupplementTranslator(QtCore.QTranslator):
     """Qt strings missing from ``qtbase_zh_CN.qm`` (see :data:`QT_SUPPLEMENT`)."""
 
-    def translate(  # type: ignore[override]
+    def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
         # None is a null QString: "not translated here, ask the next translator". An empty
