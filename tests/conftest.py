@@ -48,3 +48,19 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     for kind in ("warning", "information", "critical", "question"):
         monkeypatch.setattr(QtWidgets.QMessageBox, kind, record(kind))
     return seen
+
+
+@pytest.fixture
+def xvfb():  # type: ignore[no-untyped-def]
+    """A real X display (``":N"``) for a program started as a subprocess; see tests/xvfb.py."""
+    import sys
+
+    from xvfb import missing_tools, xvfb_display
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("X11 only on Linux")
+    missing = missing_tools()
+    if missing:  # not a skip: scripts/test.sh installs them, so CI must have them
+        pytest.fail(f"missing {', '.join(missing)}: install xvfb and xdotool (scripts/test.sh does)")
+    with xvfb_display() as display:
+        yield display

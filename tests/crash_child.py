@@ -84,7 +84,7 @@ def work(db_path: Path, seed: int) -> None:
         if rng.random() < 0.12:
             rotating_backup(db.path, "import")
             with db.transaction() as session:
-                save_plan(session, draft, source_name=SEED.name)
+                save_plan(session, draft, source_name=SEED.name, as_new=True)  # a copy on purpose
             continue
         folder = root / "exports" / f"{os.getpid()}-{i}"
         folder.mkdir(parents=True)

@@ -98,7 +98,7 @@ def test_a_second_writer_is_told_who_holds_the_database(plan_db: Path, capsys) -
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "held"
         before = sha(plan_db)
-        code, _out, err = run_cli(capsys, "--db", plan_db, "import-plan", SEED)
+        code, _out, err = run_cli(capsys, "--db", plan_db, "import-plan", SEED, "--as-new")
         assert code == 2
         line = one_chinese_line(err)
         assert f"数据正被 {host_name()} 使用（自 " in line and f"进程 {child.pid}" in line
@@ -112,7 +112,7 @@ def test_a_second_writer_is_told_who_holds_the_database(plan_db: Path, capsys) -
     # the holder crashed: its lock file is still there, stale, and taken over
     assert lock_path(plan_db).exists()
     assert lock_holder(plan_db) is None
-    code, out, err = run_cli(capsys, "--db", plan_db, "import-plan", SEED)
+    code, out, err = run_cli(capsys, "--db", plan_db, "import-plan", SEED, "--as-new")
     assert code == 0, err
     assert not lock_path(plan_db).exists()  # released at the end
 
@@ -165,7 +165,7 @@ def _immutable(path: Path):  # type: ignore[no-untyped-def]
 @needs_root
 @pytest.mark.parametrize(
     "command",
-    [["import-plan", str(SEED)], ["calendar", "2027", "--holiday", "2027-10-01"], ["export-units", "OUT"]],
+    [["import-plan", str(SEED), "--as-new"], ["calendar", "2027", "--holiday", "2027-10-01"], ["export-units", "OUT"]],
 )
 def test_a_read_only_database_file(plan_db: Path, tmp_path: Path, capsys, command) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out"
@@ -197,7 +197,7 @@ def _tmpfs(where: Path, size: str):  # type: ignore[no-untyped-def]
 @needs_root
 @pytest.mark.parametrize(
     "command",
-    [["import-plan", str(SEED)], ["backup", "IN"], ["merge", "X"], ["export-units", "IN"]],
+    [["import-plan", str(SEED), "--as-new"], ["backup", "IN"], ["merge", "X"], ["export-units", "IN"]],
 )
 def test_a_read_only_folder(tmp_path: Path, capsys, command) -> None:  # type: ignore[no-untyped-def]
     db_path, workbook = _filled_return(tmp_path / "src")
@@ -218,7 +218,7 @@ def test_a_read_only_folder(tmp_path: Path, capsys, command) -> None:  # type: i
 @pytest.mark.parametrize("free_kb", [8, 60, 130, 200, 300])
 @pytest.mark.parametrize(
     "command",
-    [["import-plan", str(SEED)], ["backup", "OUT"], ["merge", "X"], ["export-units", "DIR"]],
+    [["import-plan", str(SEED), "--as-new"], ["backup", "OUT"], ["merge", "X"], ["export-units", "DIR"]],
 )
 def test_a_full_disk(tmp_path: Path, capsys, command, free_kb: int) -> None:  # type: ignore[no-untyped-def]
     db_path, workbook = _filled_return(tmp_path / "src")

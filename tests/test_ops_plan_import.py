@@ -62,7 +62,8 @@ def test_the_window_imports_with_an_issue_date(
     with qtbot.waitSignal(win.ready, timeout=20000):
         win.start()
     try:
-        job = win.file_actions.start_import(SEED_TEXT, issued=dt.date(2014, 10, 8))
+        # the seed copy holds this plan already: a second copy, on purpose
+        job = win.file_actions.start_import(SEED_TEXT, issued=dt.date(2014, 10, 8), as_new=True)
         assert job is not None
         qtbot.waitUntil(lambda: job.is_finished, timeout=20000)
         assert job.outcome == "done"

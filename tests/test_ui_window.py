@@ -181,6 +181,14 @@ def _plans(window) -> int:
     return len(queries.plans(window.context.db))
 
 
+def _other_plan(folder: Path) -> Path:
+    """The seed table under another year's title: a plan the database does not hold yet."""
+    text = SEED_TEXT.read_text(encoding="utf-8").replace("2014年", "2015年", 1)
+    path = folder / "plan2015-table.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def _wait_job(qtbot, window):
     job = window.file_actions.last_job
     assert job is not None
@@ -188,10 +196,9 @@ def _wait_job(qtbot, window):
     return job
 
 
-def test_import_a_plan_through_the_menu_action(window, qtbot, monkeypatch):
-    monkeypatch.setattr(
-        QtWidgets.QFileDialog, "getOpenFileName", lambda *a, **k: (str(SEED_TEXT), "")
-    )
+def test_import_a_plan_through_the_menu_action(window, qtbot, monkeypatch, tmp_path):
+    other = _other_plan(tmp_path)
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
     window.file_actions.import_plan.trigger()
     job = _wait_job(qtbot, window)
     assert job.outcome == "done"
@@ -201,9 +208,9 @@ def test_import_a_plan_through_the_menu_action(window, qtbot, monkeypatch):
     assert {r.plan_id for r in window.model.all_rows} == {2}
 
 
-def test_import_a_plan_by_dropping_the_file(window, qtbot):
+def test_import_a_plan_by_dropping_the_file(window, qtbot, tmp_path):
     mime = QtCore.QMimeData()
-    mime.setUrls([QtCore.QUrl.fromLocalFile(str(SEED_TEXT))])
+    mime.setUrls([QtCore.QUrl.fromLocalFile(str(_other_plan(tmp_path)))])
     pos = QtCore.QPointF(200, 200)
     enter = QtGui.QDragEnterEvent(
         pos.toPoint(),
@@ -281,10 +288,37 @@ def test_cancel_during_the_write_rolls_it_back(window, qtbot, db_path, monkeypat
 
     monkeypatch.setattr(plans, "save_plan", save_then_cancel)
     before = Path(db_path).read_bytes()
-    window.file_actions.start_import(SEED_TEXT)
+    window.file_actions.start_import(_other_plan(Path(db_path).parent))
     job = _wait_job(qtbot, window)
     assert job.outcome == "cancelled"
     assert Path(db_path).read_bytes() == before
+
+
+def test_the_plan_already_there_is_imported_again_only_when_the_clerk_says_so(
+    window, qtbot, db_path, messages, monkeypatch
+):
+    before = Path(db_path).read_bytes()
+    monkeypatch.setattr(
+        QtWidgets.QMessageBox, "question", lambda *a, **k: QtWidgets.QMessageBox.StandardButton.No
+    )
+    window.file_actions.start_import(SEED_TEXT)
+    assert _wait_job(qtbot, window).outcome == "failed"
+    assert Path(db_path).read_bytes() == before
+    assert _plans(window) == 1
+    asked = []
+
+    def yes(_parent, title, text, *args, **kwargs):
+        asked.append(f"{title}: {text}")
+        return QtWidgets.QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", yes)
+    window.file_actions.start_import(SEED_TEXT)
+    first = window.file_actions.last_job
+    qtbot.waitUntil(lambda: window.file_actions.last_job is not first, timeout=20000)
+    assert "数据库中已有这份计划：#1《2014年政府信息公开工作要点分解细化方案》" in asked[0]
+    assert _wait_job(qtbot, window).outcome == "done"
+    assert _plans(window) == 2
+    assert window.context.plan_id == 2
 
 
 def test_a_bad_plan_file_reports_why(window, qtbot, tmp_path, messages):

@@ -15,16 +15,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gxdesk.cli import exchange, gantt, gui, maintenance, plan, report
+from gxdesk import __version__
+from gxdesk.cli import argparse_zh, exchange, gantt, gui, maintenance, plan, report
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
 
 GROUPS = (gui, plan, exchange, maintenance, report, gantt)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_zh.install()
     p = Parser(prog="gxdesk", description="政务公开工作台账")
-    p.add_argument("--db", type=Path, help="数据库文件（默认：用户自己的数据库）")
-    sub = p.add_subparsers(dest="command", parser_class=Parser)
+    p.add_argument("--db", type=Path, metavar="数据库", help="数据库文件（默认：用户自己的数据库）")
+    p.add_argument(
+        "--version", action="version", version=f"gxdesk {__version__}", help="显示版本号并退出"
+    )
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
     for group in GROUPS:
         group.register(sub)
     return p

@@ -15,18 +15,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, open_db
+from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, open_db, parse_date
+
+ON_HELP = "截至日期 YYYY-MM-DD（默认今天）：表中的截至日期、红黄绿灯和文件名中的月份都按这一天"
 
 
 def register(sub: Any) -> None:
     x = sub.add_parser("export-units", help="导出各单位进展表（每个单位一个 .xlsx）")
-    x.add_argument("dir", type=Path)
-    x.add_argument("--unit", action="append", default=[], help="只导出该单位（可重复）")
+    x.add_argument("dir", type=Path, metavar="文件夹", help="导出到这个文件夹")
+    x.add_argument("--unit", action="append", default=[], metavar="单位", help="只导出该单位（可重复）")
+    x.add_argument("--on", type=parse_date, metavar="日期", help=ON_HELP)
     x.set_defaults(func=cmd_export_units)
     m = sub.add_parser("merge", help="合并回收的进展表")
-    m.add_argument("files", nargs="+", type=Path)
+    m.add_argument("files", nargs="+", type=Path, metavar="文件", help="回收的 .xlsx，或装着它们的文件夹")
     m.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
-    m.add_argument("--json", action="store_true")
+    m.add_argument("--json", action="store_true", help="以 JSON 输出每个文件的结果")
     m.add_argument(
         "--accept-warnings",
         action="store_true",
@@ -34,7 +37,8 @@ def register(sub: Any) -> None:
     )
     m.set_defaults(func=cmd_merge)
     e = sub.add_parser("export-plan", help="导出整个台账为 .xlsx")
-    e.add_argument("out", type=Path)
+    e.add_argument("out", type=Path, metavar="输出.xlsx")
+    e.add_argument("--on", type=parse_date, metavar="日期", help=ON_HELP)
     e.set_defaults(func=cmd_export_plan)
 
 
@@ -46,7 +50,7 @@ def cmd_export_units(args: argparse.Namespace) -> int:
     db = open_db(args, write=True)
     try:
         try:
-            files = export_units(db, args.dir, unit_names=args.unit)
+            files = export_units(db, args.dir, unit_names=args.unit, on=args.on)
         except LookupError as exc:
             raise CliError(str(exc)) from None
         plan = current_plan(db)
@@ -131,7 +135,7 @@ def cmd_export_plan(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         try:
-            out = export_plan(db, args.out)
+            out = export_plan(db, args.out, on=args.on)
         except LookupError as exc:
             raise CliError(str(exc)) from None
     finally:

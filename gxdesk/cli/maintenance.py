@@ -12,10 +12,10 @@ from gxdesk.cli.common import CliError
 def register(sub: Any) -> None:
     sub.add_parser("check", help="检查数据库（只读，不创建任何文件）").set_defaults(func=cmd_check)
     b = sub.add_parser("backup", help="备份数据库")
-    b.add_argument("out", type=Path)
+    b.add_argument("out", type=Path, metavar="备份文件")
     b.set_defaults(func=cmd_backup)
     r = sub.add_parser("restore", help="从备份恢复数据库")
-    r.add_argument("file", type=Path)
+    r.add_argument("file", type=Path, metavar="备份文件")
     r.set_defaults(func=cmd_restore)
 
 

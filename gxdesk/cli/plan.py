@@ -9,42 +9,48 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gxdesk.cli.common import CliError, open_db, parse_date, require_plan
+from gxdesk.cli.common import CliError, open_db, parse_date, parse_year, require_plan
 
 
 def register(sub: Any) -> None:
     i = sub.add_parser("import-plan", help="导入工作要点分解表（.txt/.docx/.xlsx）")
-    i.add_argument("file", type=Path)
-    i.add_argument("--year", type=int)
-    i.add_argument("--issued", type=parse_date, help="方案印发日期 YYYY-MM-DD")
+    i.add_argument("file", type=Path, metavar="文件", help="工作要点分解表（.txt/.docx/.xlsx）")
+    i.add_argument("--year", type=parse_year, metavar="年份", help="计划年度（默认：从标题中读出）")
+    i.add_argument("--issued", type=parse_date, metavar="日期", help="方案印发日期 YYYY-MM-DD")
+    i.add_argument(
+        "--as-new", action="store_true", help="数据库中已有同名同年度的计划时，仍作为新的一份导入"
+    )
     i.set_defaults(func=cmd_import_plan)
 
     t = sub.add_parser("tasks", help="列出任务")
-    t.add_argument("--unit")
-    t.add_argument("--light", choices=["red", "yellow", "green"])
-    t.add_argument("--on", type=parse_date)
-    t.add_argument("--json", action="store_true")
+    t.add_argument("--unit", metavar="单位", help="只列出该单位负责的任务")
+    t.add_argument("--light", choices=["red", "yellow", "green"], help="只列出该灯色的任务")
+    t.add_argument("--on", type=parse_date, metavar="日期", help="以该日期计算红黄绿灯（默认今天）")
+    t.add_argument("--json", action="store_true", help="以 JSON 输出")
     t.set_defaults(func=cmd_tasks)
 
     c = sub.add_parser("calendar", help="查看或录入某年的放假调休安排")
-    c.add_argument("year", type=int, nargs="?")
+    c.add_argument("year", type=parse_year, nargs="?", metavar="年份")
     c.add_argument("--holiday", action="append", default=[], metavar="DATE[..DATE]")
     c.add_argument("--workday", action="append", default=[], metavar="DATE", help="调休上班日")
-    c.add_argument("--note", default="")
+    c.add_argument("--note", default="", metavar="说明", help="安排的出处，如国务院办公厅通知的文号")
     c.set_defaults(func=cmd_calendar)
 
 
 def cmd_import_plan(args: argparse.Namespace) -> int:
+    from gxdesk.core.plan import PlanAlreadyImported
+    from gxdesk.exchange.safety import require_file
     from gxdesk.ops.plan_import import read_plan_file, save_plan_draft
 
-    if not args.file.is_file():
-        raise CliError(f"文件不存在：{args.file}")
+    require_file(args.file)
     draft = read_plan_file(args.file, year=args.year, issued=args.issued)
     db = open_db(
         args, write=True
     )  # only once the file is read: a bad file leaves no database behind
     try:
-        result = save_plan_draft(db, draft, args.file.name)
+        result = save_plan_draft(db, draft, args.file.name, as_new=args.as_new)
+    except PlanAlreadyImported as exc:
+        raise CliError(f"{exc}；如确要作为新的一份计划导入（成为当前计划），请加 --as-new") from None
     finally:
         db.close()
     print(

@@ -11,14 +11,14 @@ from gxdesk.cli.common import CliError, open_db, parse_date
 
 def register(sub: Any) -> None:
     r = sub.add_parser("report", help="生成工作推进情况月报（PDF）")
-    r.add_argument("out", type=Path, help="输出的 PDF 文件")
-    r.add_argument("--month", help="报告月份 YYYY-MM（默认：--on 所在月份）")
-    r.add_argument("--unit", help="只报告这个单位承担的任务")
-    r.add_argument("--on", type=parse_date, help="按这一天计算期限和红黄灯（默认：今天）")
+    r.add_argument("out", type=Path, metavar="输出.pdf", help="输出的 PDF 文件")
+    r.add_argument("--month", metavar="月份", help="报告月份 YYYY-MM（默认：--on 所在月份）")
+    r.add_argument("--unit", metavar="单位", help="只报告这个单位承担的任务")
+    r.add_argument("--on", type=parse_date, metavar="日期", help="按这一天计算期限和红黄灯（默认：今天）")
     r.set_defaults(func=cmd_report)
     m = sub.add_parser("remind", help="为逾期或未报送的单位生成催办通知单")
-    m.add_argument("dir", type=Path, help="输出文件夹")
-    m.add_argument("--on", type=parse_date, help="按这一天计算逾期（默认：今天）")
+    m.add_argument("dir", type=Path, metavar="文件夹", help="输出文件夹")
+    m.add_argument("--on", type=parse_date, metavar="日期", help="按这一天计算逾期（默认：今天）")
     m.add_argument("--format", choices=("pdf", "docx"), default="pdf", help="文件格式（默认 pdf）")
     m.set_defaults(func=cmd_remind)
 

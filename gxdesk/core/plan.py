@@ -27,6 +27,23 @@ class PlanYearUnknown(PlanError):
         super().__init__("无法从标题确定计划年度，请指定年度（--year）")
 
 
+class PlanAlreadyImported(PlanError):
+    """The database already holds a plan of this title and year; nothing was written.
+
+    Importing it again would add a second copy and make it current: task ids
+    change and every report seems gone. The caller says how to do it on purpose
+    (``--as-new`` on the command line, a question in the window).
+    """
+
+    def __init__(self, plan_id: int, title: str, year: int, imported: str, source: str) -> None:
+        self.plan_id, self.title, self.year = plan_id, title, year
+        where = f"，来自 {source}" if source else ""
+        super().__init__(
+            f"数据库中已有这份计划：#{plan_id}《{title}》（{year} 年，导入于 {imported}{where}），"
+            "未再导入"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class CategoryDraft:
     seq: int

@@ -64,6 +64,11 @@ PRINTED = 16  # columns up to 存在问题
 TEXT_COLUMN = 12  # 进展情况, 0-based
 
 
+#: How the ledger names itself, so that readers can tell it from a plan table.
+LEDGER_SHEET = "台账"
+LEDGER_CREATOR = "gxdesk 政务公开工作台账"
+
+
 def write_ledger(
     path: str | os.PathLike[str],
     *,
@@ -75,8 +80,8 @@ def write_ledger(
     path = Path(path)
     wb = Workbook(write_only=True)
     wb.properties.title = title
-    wb.properties.creator = "gxdesk 政务公开工作台账"
-    ws = create_sheet(wb, "台账")
+    wb.properties.creator = LEDGER_CREATOR
+    ws = create_sheet(wb, LEDGER_SHEET)
     st = SheetStyles(ws)
     thin = Side(style="thin", color="A6A6A6")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

@@ -22,6 +22,7 @@ Rules decided here:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from gxdesk.core.model import RawPlan
@@ -74,6 +75,21 @@ def _split_cells(text: str) -> tuple[str, list[_TextCell]]:
     return title, cells
 
 
+CSV_REFUSED = (
+    "这是 CSV 文件（逗号分隔的文本），不会被读取：请在 Excel 或 WPS 中另存为 .xlsx 后再导入"
+)
+_CSV_SEPARATOR = re.compile(r"[,;，]")
+
+
+def looks_like_csv(text: str) -> bool:
+    """A plan table saved as CSV: one of its first lines is a header split by commas."""
+    for line in text.split("\n")[:10]:
+        fields = [normalize(f.strip().strip('"')) for f in _CSV_SEPARATOR.split(line)]
+        if len(fields) >= 3 and match_header(fields) is not None:
+            return True
+    return False
+
+
 def read_plan_text(text: str, limits: Limits = DEFAULT_LIMITS) -> RawPlan:
     """Read the Word-table text export of a plan into a :class:`RawPlan`."""
     title, cells = _split_cells(text)
@@ -83,7 +99,7 @@ def read_plan_text(text: str, limits: Limits = DEFAULT_LIMITS) -> RawPlan:
     header_texts = [normalize(c.raw) for c in cells[:n]]
     cols = match_header(header_texts)
     if cols is None:
-        raise BadFileError(HEADER_EXPECTED)
+        raise BadFileError(CSV_REFUSED if looks_like_csv(text) else HEADER_EXPECTED)
     body = cells[n:]
     full = len(body) - len(body) % n
     leftover = body[full:]

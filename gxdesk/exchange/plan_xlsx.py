@@ -30,6 +30,7 @@ from typing import Any
 
 from gxdesk.core.model import RawPlan
 from gxdesk.core.text import normalize
+from gxdesk.exchange.own_workbooks import own_workbook_refusal
 from gxdesk.exchange.plan_table import (
     HEADER_EXPECTED,
     Slot,
@@ -104,6 +105,9 @@ def read_plan_xlsx(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
     """Read a plan table from the first worksheet of an .xlsx that has a header."""
     wb = open_workbook_values(path, limits)
     try:
+        refusal = own_workbook_refusal(wb)
+        if refusal:
+            raise BadFileError(refusal)
         for ws in wb.worksheets:
             plan = _read_sheet(ws, limits)
             if plan is not None:

@@ -75,7 +75,16 @@ def size_text(n: int) -> str:
     return f"{n / MB:.1f} MB" if n >= MB else f"{n} 字节"
 
 
+def require_file(path: Path) -> None:
+    """Refuse a path that is not there, or is a folder, saying which (one rule, every reader)."""
+    if path.is_dir():
+        raise BadFileError(f"这是文件夹，不是文件：{path.name}（请选择文件夹中的文件）")
+    if not path.exists():
+        raise BadFileError(f"文件不存在：{path.name}")
+
+
 def _check_size(path: Path, limits: Limits) -> int:
+    require_file(path)
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -145,6 +154,11 @@ def _ole_is_encrypted(data: bytes) -> bool:
     return any(n.encode("utf-16-le") in data for n in names)
 
 
+XLSB_REFUSED = (
+    "这是 Excel 二进制工作簿（.xlsb），不受支持：请在 Excel 或 WPS 中另存为 .xlsx（Excel 工作簿）"
+)
+
+
 def _zip_kind(zf: zipfile.ZipFile, data: bytes) -> str:
     """What the zip holds, from its names and ``[Content_Types].xml`` (``data`` is the zip)."""
     names = set(zf.namelist())
@@ -153,6 +167,9 @@ def _zip_kind(zf: zipfile.ZipFile, data: bytes) -> str:
     ctypes = _Member(data, zf.getinfo("[Content_Types].xml")).read(256 * 1024).lower()
     lower = {n.lower() for n in names}
     if any(n.startswith("xl/") for n in lower):
+        # Before the macro test: an .xlsb's main part type also says "macroEnabled".
+        if "xl/workbook.bin" in lower or b"sheet.binary" in ctypes:
+            raise BadFileError(XLSB_REFUSED)
         if "xl/vbaproject.bin" in lower or b"macroenabled" in ctypes:
             return "xlsm"
         if "xl/workbook.xml" in lower or b"spreadsheetml.sheet.main" in ctypes:

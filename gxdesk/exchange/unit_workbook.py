@@ -524,6 +524,16 @@ def write_unit_workbook(
     return save_atomically(wb, path)
 
 
+#: The temporary file's name ends in this, never in ``.xlsx``: a folder scan (merge DIR)
+#: must not take a half-written workbook for one a unit sent back.
+TEMP_SUFFIX = ".part"
+
+
+def temporary_name(path: Path) -> Path:
+    """Hidden (leading dot) and not a workbook by its name: ``.进展.xlsx.1234.part``."""
+    return path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+
+
 def save_atomically(wb: Workbook, path: Path) -> Path:
     """Save under a temporary name beside ``path``, then rename: a crash or a full
     disk never leaves a half-written workbook where the clerk expects one.
@@ -536,7 +546,7 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
 
     buffer = io.BytesIO()
     wb.save(buffer)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
+    tmp = temporary_name(path)
     try:
         with open(tmp, "wb") as f:
             f.write(buffer.getbuffer())

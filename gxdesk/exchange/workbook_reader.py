@@ -54,10 +54,11 @@ from gxdesk.exchange.safety import (
     BadFileError,
     Limits,
     check_package,
+    require_file,
     size_text,
     sniff_bytes,
 )
-from gxdesk.exchange.unit_workbook import META_SHEET, PROPERTY_PREFIX
+from gxdesk.exchange.unit_workbook import META_SHEET, PROPERTY_PREFIX, TEMP_SUFFIX
 
 HEADER_SCAN_ROWS = 30
 # a sheet's cells as python-calamine gives them (str, float, bool, date, time, …;
@@ -70,6 +71,20 @@ def is_owner_file(path: str | os.PathLike[str]) -> bool:
     """Excel/WPS owner (lock) files such as ``~$进展.xlsx`` are not workbooks."""
     name = Path(path).name
     return name.startswith(("~$", ".~lock."))
+
+
+def is_temporary_file(path: str | os.PathLike[str]) -> bool:
+    """A hidden file (``.进展.xlsx.1234.part``, an older ``.进展.1234.part.xlsx``, macOS
+    ``._进展.xlsx``): the program's own half-written saves and other programs' leftovers,
+    never a workbook a unit sent back."""
+    name = Path(path).name
+    return name.startswith(".") or name.endswith(TEMP_SUFFIX)
+
+
+def is_workbook_name(path: str | os.PathLike[str]) -> bool:
+    """What a folder scan offers to the reader: ``.xls*`` in any case (``.XLSX`` too);
+    the reader then refuses what is not a plain .xlsx, saying what it is."""
+    return Path(path).suffix.lower().startswith(".xls")
 
 
 def column_letter(index: int) -> str:
@@ -267,6 +282,7 @@ def _unit_hint(grid: Grid, header_row: int, file_name: str) -> str:
 
 
 def _read_file(path: Path, limits: Limits) -> bytes:
+    require_file(path)
     try:
         with path.open("rb") as fh:
             data = fh.read(limits.max_file_bytes + 1)

@@ -28,6 +28,8 @@ from gxdesk.exchange.workbook_reader import (
     SheetGrids,
     check_returned_file,
     is_owner_file,
+    is_temporary_file,
+    is_workbook_name,
     parse_sheets,
     read_returned_workbook,
     returned_workbook,
@@ -133,13 +135,20 @@ def export_plan(db: Database, out: Path, *, on: dt.date | None = None) -> Path:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
-    """Files to merge (folders give their .xlsx files) and the owner/lock files skipped."""
+    """Files to merge and the owner/lock and temporary files skipped.
+
+    A folder gives its ``.xls*`` files, the extension in any case; a file named
+    on its own is read whatever its name, unless it is an owner or temporary file.
+    """
     files: list[Path] = []
     skipped: list[Path] = []
     for p in map(Path, paths):
-        found = sorted(p.glob("*.xls*")) if p.is_dir() else [p]
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if is_workbook_name(f) and not f.is_dir())
+        else:
+            found = [p]
         for f in found:
-            (skipped if is_owner_file(f) else files).append(f)
+            (skipped if is_owner_file(f) or is_temporary_file(f) else files).append(f)
     return files, skipped
 
 

@@ -65,18 +65,30 @@ def read_plan_file(
 
 
 def save_plan_draft(
-    db: Database, draft: PlanDraft, source_name: str, *, cancelled: Cancelled = never
+    db: Database,
+    draft: PlanDraft,
+    source_name: str,
+    *,
+    as_new: bool = False,
+    cancelled: Cancelled = never,
 ) -> PlanImported:
     """Write ``draft`` in one transaction, after a checked backup (in the rotating set);
-    ``cancelled()`` is asked last inside it."""
+    ``cancelled()`` is asked last inside it.
+
+    A plan of the same title and year already there raises ``PlanAlreadyImported``
+    (the rule is :mod:`gxdesk.store.plans`') unless ``as_new``; it is asked before
+    the backup, so a refusal leaves nothing behind."""
     from gxdesk.store import queries
     from gxdesk.store.backups import rotating_backup
-    from gxdesk.store.plans import save_plan
+    from gxdesk.store.plans import refuse_existing_copy, save_plan
 
+    if not as_new:
+        with db.reading() as session:
+            refuse_existing_copy(session, draft)
     if queries.plans(db):  # an empty file has nothing a backup could bring back
         rotating_backup(db.path, "import")
     with db.transaction() as session:
-        result = save_plan(session, draft, source_name=source_name)
+        result = save_plan(session, draft, source_name=source_name, as_new=as_new)
         if cancelled():  # the last point a cancel can reach: it rolls the write back
             raise JobCancelled()
     return PlanImported(
@@ -97,12 +109,13 @@ def import_plan(
     *,
     year: int | None = None,
     issued: dt.date | None = None,
+    as_new: bool = False,
     step: Step = no_step,
     cancelled: Cancelled = never,
 ) -> PlanImported:
     """:func:`read_plan_file` then :func:`save_plan_draft`, with progress; cancel-safe."""
     draft = read_plan_file(path, year=year, issued=issued, step=step)
     step(2, 3, "正在写入数据库 …")
-    result = save_plan_draft(db, draft, path.name, cancelled=cancelled)
+    result = save_plan_draft(db, draft, path.name, as_new=as_new, cancelled=cancelled)
     step(3, 3, "完成")
     return result

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from gxdesk.core.plan import PlanDraft
+from gxdesk.core.plan import PlanAlreadyImported, PlanDraft
 from gxdesk.store.deadline_columns import DEADLINE_COLUMNS, deadline_row
 from gxdesk.store.schema import Assignment, Category, GroupMember, Plan, Task, Unit
 
@@ -150,17 +150,42 @@ def fill_default_groups(session: Session) -> None:
             )
 
 
+def existing_copy(session: Session, draft: PlanDraft) -> Plan | None:
+    """The plan already stored with the draft's title and year (the newest), if any."""
+    return session.scalars(
+        select(Plan)
+        .where(Plan.title == draft.title, Plan.year == draft.year)
+        .order_by(Plan.id.desc())
+        .limit(1)
+    ).first()
+
+
+def refuse_existing_copy(session: Session, draft: PlanDraft) -> None:
+    """Raise :class:`PlanAlreadyImported` if the draft's plan is stored already."""
+    there = existing_copy(session, draft)
+    if there is not None:
+        raise PlanAlreadyImported(
+            there.id, there.title, there.year, f"{there.created_at:%Y-%m-%d}", there.source_name
+        )
+
+
 def save_plan(
     session: Session,
     draft: PlanDraft,
     *,
     source_name: str = "",
     now: dt.datetime | None = None,
+    as_new: bool = False,
 ) -> ImportResult:
     """Insert ``draft`` as a new plan; the caller's transaction commits or rolls back.
 
-    ``now`` stamps the rows (fixed when building the shipped seed, so it is reproducible).
+    A plan of the same title and year already there is refused
+    (:class:`PlanAlreadyImported`) unless ``as_new``: the rule lives here, where
+    the command line and the window meet. ``now`` stamps the rows (fixed when
+    building the shipped seed, so it is reproducible).
     """
+    if not as_new:
+        refuse_existing_copy(session, draft)
     now = now or dt.datetime.now().replace(microsecond=0)
     plan_id = _next_id(session, Plan.id)
     session.execute(

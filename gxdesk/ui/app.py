@@ -22,6 +22,9 @@ def _application() -> object:
 
     app = QtWidgets.QApplication.instance()
     if app is None:
+        from gxdesk.ui.resources import prefer_chinese_system_locale
+
+        prefer_chinese_system_locale()
         app = QtWidgets.QApplication(sys.argv[:1])
         app.setApplicationName("gxdesk")
         app.setApplicationDisplayName("政务公开工作台账")

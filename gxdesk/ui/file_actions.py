@@ -197,10 +197,16 @@ class FileActions:
             self.start_import(Path(path))
 
     def start_import(
-        self, path: Path, year: int | None = None, issued: dt.date | None = None
+        self,
+        path: Path,
+        year: int | None = None,
+        issued: dt.date | None = None,
+        *,
+        as_new: bool = False,
     ) -> Job | None:
         """Import ``path`` as a job; ``issued`` is the plan's issue date (relative deadlines
-        count from it), else the plan has none until 设置印发日期."""
+        count from it), else the plan has none until 设置印发日期. A plan already in the
+        database is imported again only when the clerk says so (``as_new``)."""
         db = self.context.db
         if db is None:
             return None
@@ -219,7 +225,18 @@ class FileActions:
                 )
 
         def failed(exc: BaseException) -> None:
-            from gxdesk.core.plan import PlanYearUnknown
+            from gxdesk.core.plan import PlanAlreadyImported, PlanYearUnknown
+
+            if isinstance(exc, PlanAlreadyImported):
+                answer = QtWidgets.QMessageBox.question(
+                    self.window,
+                    "计划已导入",
+                    f"{exc}。\n\n仍要作为新的一份计划导入吗？新的一份将成为当前计划，"
+                    "任务重新编号；原计划和它的进展都保留在数据库中。",
+                )
+                if answer == QtWidgets.QMessageBox.StandardButton.Yes:
+                    self.start_import(path, year, issued, as_new=True)
+                return
 
             if isinstance(exc, PlanYearUnknown):
                 year_, ok = QtWidgets.QInputDialog.getInt(
@@ -237,7 +254,9 @@ class FileActions:
 
         self.last_job = self.context.run_job(
             f"正在导入 {path.name}",
-            lambda control: import_plan(db, path, control, year=year, issued=issued),
+            lambda control: import_plan(
+                db, path, control, year=year, issued=issued, as_new=as_new
+            ),
             done,
             failed,
         )

@@ -30,13 +30,14 @@ from typing import TYPE_CHECKING
 from gxdesk.core.model import Light
 from gxdesk.ui.category_tree import CategoryTree
 from gxdesk.ui.chart_window import ChartWindow
+from gxdesk.ui.column_fit import ColumnFitter
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.filter_bar import FilterBar
 from gxdesk.ui.gantt.host import ViewTabs
 from gxdesk.ui.labels import CALENDAR_MENU, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
-from gxdesk.ui.task_model import Column, TaskFilter, TaskRoles, TaskTableModel
+from gxdesk.ui.task_model import INFERRED_COLOR, Column, TaskFilter, TaskRoles, TaskTableModel
 
 if TYPE_CHECKING:
     from gxdesk.core.views import TaskRow
@@ -63,6 +64,30 @@ _COLUMN_WIDTHS = {
     Column.REPORTED: 98,
 }
 _NAME_MIN_WIDTH = 120
+#: The most each column asks for when it fits (see ui/column_fit.py); 工作任务 stretches.
+_COLUMN_CAPS = {
+    **_COLUMN_WIDTHS,
+    Column.NAME: 520,
+    Column.DEADLINE: 160,
+    Column.UNITS: 200,
+    Column.LATEST: 260,
+}
+INFERRED_LEGEND = (
+    f'<span style="color:{INFERRED_COLOR}; font-style:italic">橙色斜体</span>'
+    "：由合并单元格推断，待确认"
+)
+
+
+def window_title(plan_title: str | None, db_name: str) -> str:
+    """The plan, the database file, and the program's name once, at the end.
+
+    Qt's xcb and Windows platforms append the application display name to a
+    title that does not already end with it, so it is put last here.
+    """
+    title = plan_title or "（尚无计划）"
+    if db_name:
+        title = f"{title} [{db_name}]"
+    return f"{title} — {APP_TITLE}"
 
 
 def splitter_sizes(width: int) -> list[int]:
@@ -112,12 +137,17 @@ class MainWindow(ChartWindow):
         self.counts = QtWidgets.QLabel()
         self.today_label = QtWidgets.QLabel()
         self.statusBar().addWidget(self.counts, 1)
+        self.inferred_legend = QtWidgets.QLabel(INFERRED_LEGEND)
+        self.inferred_legend.setToolTip("表中橙色斜体的完成时限、责任单位由合并单元格推断，请核对后确认")
+        self.inferred_legend.hide()  # shown while the plan has inferred values
+        self.statusBar().addPermanentWidget(self.inferred_legend)
         self.statusBar().addPermanentWidget(self.today_label)
         bar = self.menuBar()  # the titles now, so the bar does not jump; entries in finish()
         self.menu_file = bar.addMenu("文件(&F)")
         self.menu_edit = bar.addMenu("编辑(&E)")
         self.menu_view = bar.addMenu("查看(&V)")
         self.menu_settings = bar.addMenu("设置(&S)")
+        self.menu_help = bar.addMenu("帮助(&H)")
         self.tree.category_selected.connect(self._apply_filter)
         self.filter_bar.changed.connect(self._apply_filter)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -146,6 +176,12 @@ class MainWindow(ChartWindow):
         for col, width in _COLUMN_WIDTHS.items():
             table.setColumnWidth(col, width)
         header.setSectionResizeMode(Column.NAME, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.column_fit = ColumnFitter(
+            table,
+            {int(c): w for c, w in _COLUMN_CAPS.items()},
+            stretch=Column.NAME,
+            shrinkable={Column.DEADLINE, Column.UNITS, Column.LATEST},
+        )
         return table
 
     @staticmethod
@@ -226,6 +262,12 @@ class MainWindow(ChartWindow):
         view.addAction("清除筛选", self.filter_bar.reset)
         self.menu_settings.addAction("首选项…", self._preferences)
         self.calendar_action = self.menu_settings.addAction("工作日历…", self.open_calendar)
+        self.menu_help.addAction("关于…", self.show_about)
+
+    def show_about(self) -> None:
+        from gxdesk.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.context.db.path if self.context.db else None, self).exec()
 
     # --- loading and refreshing --------------------------------------------------------
     def load(self) -> None:
@@ -244,9 +286,8 @@ class MainWindow(ChartWindow):
             self.filter_bar.load_units()
         self.filter_bar.forget_unit_tasks()
         plan = ctx.plan
-        title = f"{plan.title} — {APP_TITLE}" if plan else f"{APP_TITLE}（尚无计划）"
         db_name = ctx.db.path.name if ctx.db else ""
-        self.setWindowTitle(f"{title} [{db_name}]" if db_name else title)
+        self.setWindowTitle(window_title(plan.title if plan else None, db_name))
         current = self.current_task_id()
         category = self.tree.current_category()
         if plan is None or ctx.db is None:
@@ -323,12 +364,16 @@ class MainWindow(ChartWindow):
         current = self.current_task_id()
         base = TaskFilter(category_id=self.tree.current_category())
         self.model.set_filter(self.filter_bar.apply_to(base))
+        self.column_fit.fit()
         if current is not None and not self.select_task(current):
             self._show_detail(None)
         self._update_counts()
 
     def _update_counts(self) -> None:
         shown = self.model.visible_rows
+        self.inferred_legend.setVisible(
+            any(r.deadline_inferred or r.units_inferred for r in self.model.all_rows)
+        )
         lights = dict.fromkeys(Light, 0)
         for row in shown:
             lights[row.light] += 1
@@ -454,6 +499,7 @@ class MainWindow(ChartWindow):
         header = state.bytes("table_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+            self.column_fit.keep_user_layout()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         focus = QtWidgets.QApplication.focusWidget()

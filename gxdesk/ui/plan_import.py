@@ -29,8 +29,11 @@ def import_plan(
     *,
     year: int | None = None,
     issued: dt.date | None = None,
+    as_new: bool = False,
 ) -> PlanImported:
-    """The job: :func:`gxdesk.ops.plan_import.import_plan` with the job's progress and cancel."""
+    """The job: :func:`gxdesk.ops.plan_import.import_plan` with the job's progress and cancel.
+
+    A plan already in the database is refused (``PlanAlreadyImported``) unless ``as_new``."""
     from gxdesk.ops import plan_import
 
     return plan_import.import_plan(
@@ -38,6 +41,7 @@ def import_plan(
         path,
         year=year,
         issued=issued,
+        as_new=as_new,
         step=control.progress,
         cancelled=lambda: control.cancelled,
     )
