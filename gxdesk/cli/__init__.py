@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gxdesk.cli import exchange, gui, maintenance, plan
+from gxdesk.cli import exchange, gui, maintenance, plan, selftest
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
 
 GROUPS = (gui, plan, exchange, maintenance)
@@ -24,6 +24,7 @@ GROUPS = (gui, plan, exchange, maintenance)
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="gxdesk", description="政务公开工作台账")
     p.add_argument("--db", type=Path, help="数据库文件（默认：用户自己的数据库）")
+    selftest.add_flag(p)
     sub = p.add_subparsers(dest="command", parser_class=Parser)
     for group in GROUPS:
         group.register(sub)

@@ -7,6 +7,7 @@ is handled in one place, and ``core``/``store``/``exchange`` stay Qt-free.
 from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import Qt, Signal, Slot
 
-__all__ = ["QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot"]
+__all__ = ["PYSIDE_VERSION", "QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot"]
