@@ -627,9 +627,9 @@ def test_the_text_read_beside_a_report_is_its_as_text(cells: list[object]) -> No
     """The merge hashes the text the value reader hands back with each report
     (remembered per distinct cell); it must be exactly the report's as_text()."""
     from gxdesk.core.workbook_data import ReturnedRow
-    from gxdesk.store.merge import _ValueReader
+    from gxdesk.store.merge import ValueReader
 
-    reader = _ValueReader(2014)
+    reader = ValueReader(2014)
     row = ReturnedRow(5, "T1", 1, ("",) * 6, tuple(cells), tuple("HIJKLMNO"))
     for _ in range(2):  # the second time from the memo
         report, text, problems = reader.read_with_text(row)

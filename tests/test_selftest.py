@@ -27,7 +27,7 @@ def test_self_test_passes_and_writes_its_result(tmp_path: Path) -> None:
     lines = r.stdout.splitlines()
     passed = [line for line in lines if line.startswith("[通过]")]
     names = [line.split("]")[1].split("：")[0].strip() for line in passed]
-    assert names == ["版本", "Qt 版本", "种子数据库", "XML 防护", "进展表导出与读回", "主窗口渲染"]
+    assert names == ["版本", "Qt 版本", "种子数据库", "XML 防护", "进展表导出与读回", "月报 PDF", "主窗口渲染"]
     assert "34 项任务" in r.stdout and "Qt 6." in r.stdout and "SQLite 3." in r.stdout
     written = (tmp_path / "self-test.txt").read_text(encoding="utf-8")
     assert written.rstrip("\n").splitlines() == lines[:-1]  # all but the "written to" line
@@ -50,9 +50,9 @@ def test_a_missing_seed_fails_its_check_and_the_ones_that_need_it(
     monkeypatch.setattr(gxdesk.paths, "seed_database", lambda: tmp_path / "nowhere.sqlite")
     results = run_checks(tmp_path, CHECKS)
     failed = {c.name: c.detail for c in results if not c.ok}
-    assert set(failed) == {"种子数据库", "进展表导出与读回"}
+    assert set(failed) == {"种子数据库", "进展表导出与读回", "月报 PDF"}
     assert "缺少种子数据库" in failed["种子数据库"]
-    assert format_result(results).rstrip().endswith("自检失败：种子数据库、进展表导出与读回")
+    assert format_result(results).rstrip().endswith("自检失败：种子数据库、进展表导出与读回、月报 PDF")
 
 
 def test_the_glyph_check_sees_boxes_when_no_font_has_chinese(tmp_path: Path) -> None:

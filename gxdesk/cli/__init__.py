@@ -15,10 +15,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gxdesk.cli import exchange, gui, maintenance, plan, selftest
+from gxdesk.cli import exchange, gui, maintenance, plan, report, selftest
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
 
-GROUPS = (gui, plan, exchange, maintenance)
+GROUPS = (gui, plan, exchange, maintenance, report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,8 +36,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from gxdesk.core.workdays import CalendarUnknownError
     from gxdesk.exchange.safety import BadFileError
     from gxdesk.store.database import DatabaseError
+    from gxdesk.store.merge import StalePlanError
 
-    return (CliError, PlanError, BadFileError, DatabaseError, CalendarUnknownError, OSError)
+    return (CliError, PlanError, BadFileError, DatabaseError, CalendarUnknownError, StalePlanError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,6 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gxdesk: 已取消", file=sys.stderr)
         return 130
+    except Exception as exc:  # a failing disk or file: one line, never a traceback
+        from gxdesk.store.errors import describe
+
+        line = describe(exc)
+        if line is None:
+            raise
+        print(f"gxdesk: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

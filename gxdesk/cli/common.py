@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,8 +37,22 @@ class Parser(argparse.ArgumentParser):
         raise CliError(f"参数错误：{message}")
 
 
-def open_db(args: argparse.Namespace) -> Database:
+def open_db(args: argparse.Namespace, *, write: bool = False) -> Database:
+    """The database of ``--db`` (or the user's own, created from the seed on first use).
+
+    Only a command that writes (``write=True``) may create a file given by
+    ``--db``, and it holds the writer lock (:mod:`gxdesk.store.lock`) until
+    ``close()``: a second writer gets who holds it, not a ``database is locked``.
+    """
     from gxdesk.paths import default_database
     from gxdesk.store.database import open_database
+    from gxdesk.store.location import sync_warning
 
-    return open_database(args.db or default_database())
+    path = args.db or default_database()
+    db = open_database(path, create=write)
+    if write:
+        db.lock_for_writing()
+        warning = sync_warning(path)
+        if warning:
+            print(f"gxdesk: {warning}", file=sys.stderr)
+    return db

@@ -27,16 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gxdesk.core.model import Light, Status
+from gxdesk.core.row_verdict import Why, row_verdict
 from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
 from gxdesk.core.workbook_data import (
-    HEADER_FIELDS,
     LEAD_COLUMNS,
     UNIT_COLUMNS,
     ExportMeta,
     ReturnedRow,
     RowKey,
     UnitReport,
-    header_key,
     lead_hash,
     unit_hash,
 )
@@ -119,23 +118,37 @@ class UnitCopy:
 def row_problems(row: CopyRow, values: UnitReport) -> list[str]:
     """What the lead office's merge would refuse in this row, in Chinese, by column.
 
-    The same decisions as ``gxdesk.store.merge`` takes from the file alone:
-    lead columns edited → rejected; a value the readers cannot read → invalid;
-    changed from what went out but no 进展状态 → invalid.
+    The merge's own verdict (:func:`gxdesk.core.row_verdict.row_verdict`) on
+    what the file alone shows: lead columns edited → rejected; a value the
+    readers cannot read → invalid; changed from what went out but no 进展状态 →
+    invalid. Without the lead office's database the copy takes a blank row as
+    what the database holds (an unreported task), as the merge does when there
+    is no report yet.
     """
-    out = []
-    if row.lead_edited:
-        out.append("灰色栏目被改动，牵头单位将不采用该行")
-    for name in ("status", "percent", "done_on"):
-        value = getattr(values, name)
-        if isinstance(value, Unreadable):
-            out.append(f"{UNIT_HEADERS[name]}：{value.reason}")
-    if values.status is None and values.is_readable():
-        text = values.as_text()
-        unchanged = bool(row.key.unit_hash) and unit_hash(text).startswith(row.key.unit_hash)
-        if not unchanged and any(text):
-            out.append("填写了进展但未选择进展状态")
-    return out
+    unreadable = [
+        (name, value.reason)
+        for name in ("status", "percent", "done_on")
+        if isinstance(value := getattr(values, name), Unreadable)
+    ]
+    text = values.as_text() if not unreadable else ()
+    verdict = row_verdict(
+        lead_untouched=not row.lead_edited,
+        unreadable=unreadable,
+        untouched=bool(row.key.unit_hash) and unit_hash(text).startswith(row.key.unit_hash),
+        has_status=values.status is not None,
+        same_as_latest=not any(text),
+    )
+    return [
+        _PROBLEM_TEXT[why](UNIT_HEADERS.get(name, ""), reason)
+        for why, name, reason in verdict.problems
+    ]
+
+
+_PROBLEM_TEXT = {
+    Why.LEAD_EDITED: lambda _header, _reason: "灰色栏目被改动，牵头单位将不采用该行",
+    Why.UNREADABLE: lambda header, reason: f"{header}：{reason}",
+    Why.NO_STATUS: lambda _header, _reason: "填写了进展但未选择进展状态",
+}
 
 
 # --- reading ------------------------------------------------------------------------
@@ -167,29 +180,6 @@ def is_unit_workbook(path: str | os.PathLike[str]) -> bool:
     return False
 
 
-def _grid_header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(grid[:30]):
-        fields: dict[str, int] = {}
-        for c, value in enumerate(row):
-            if isinstance(value, str) and value:
-                f = HEADER_FIELDS.get(header_key(value))
-                if f and f not in fields:
-                    fields[f] = c
-        if "name" in fields and "status" in fields:
-            return r, fields
-    return None
-
-
-def _pairs(grid: list[list[object]]) -> dict[str, object]:
-    pairs: dict[str, object] = {}
-    for row in grid:
-        if len(row) < 2 or row[0] == "task_id":
-            break
-        if isinstance(row[0], str) and row[0]:
-            pairs[row[0]] = row[1]
-    return pairs
-
-
 def _xml_text(data: bytes, part: str, tag: str) -> str:
     from defusedxml import ElementTree
 
@@ -205,20 +195,15 @@ def _xml_text(data: bytes, part: str, tag: str) -> str:
 
 
 def _custom(data: bytes) -> dict[str, str]:
-    from defusedxml import ElementTree
-
-    from gxdesk.exchange.unit_workbook import PROPERTY_PREFIX
+    """The workbook's ``gxdesk.*`` custom properties, read as the merge reads them."""
+    from gxdesk.exchange.workbook_reader import custom_properties
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            root = ElementTree.fromstring(zf.read("docProps/custom.xml"))
-    except Exception:  # no custom properties
+            xml = zf.read("docProps/custom.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):  # no custom properties
         return {}
-    return {
-        (p.get("name") or "")[len(PROPERTY_PREFIX) :]: (p[0].text or "").strip()
-        for p in root
-        if (p.get("name") or "").startswith(PROPERTY_PREFIX) and len(p)
-    }
+    return custom_properties(xml)
 
 
 _AS_OF = re.compile(r"截至[:：]\s*(\d{4})年(\d{1,2})月(\d{1,2})日")
@@ -247,7 +232,7 @@ def read_unit_copy(path: str | os.PathLike[str]) -> UnitCopy:
 
     from gxdesk.exchange.safety import BadFileError
     from gxdesk.exchange.unit_workbook import GUIDE_SHEET, META_SHEET
-    from gxdesk.exchange.workbook_reader import read_returned_workbook
+    from gxdesk.exchange.workbook_reader import find_header, read_returned_workbook, sheet_pairs
 
     path = Path(path)
     try:
@@ -274,11 +259,11 @@ def read_unit_copy(path: str | os.PathLike[str]) -> UnitCopy:
         guide = wb.get_sheet_by_name(GUIDE_SHEET).to_python() if GUIDE_SHEET in names else []
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
         raise UnitCopyError(f"工作簿内容无法读取（{type(exc).__name__}）") from exc
-    pairs: dict[str, object] = dict(_pairs(meta_grid)) if book.meta_source == "sheet" else {}
+    pairs = sheet_pairs(meta_grid) if book.meta_source == "sheet" else {}
     if not pairs:
         pairs = dict(_custom(data))
     meta = book.meta
-    header = _grid_header(grid)
+    header = find_header(grid)
     light_col = header[1].get("light") if header else None
 
     warnings: list[str] = []

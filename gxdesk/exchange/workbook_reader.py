@@ -25,6 +25,7 @@ import hashlib
 import io
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -116,10 +117,14 @@ def _meta_from_pairs(pairs: dict[str, object]) -> ExportMeta | None:
     )
 
 
-def _meta_from_sheet(grid: list[list[object]]) -> tuple[ExportMeta | None, dict[int, RowKey]]:
+def sheet_pairs(grid: list[list[object]]) -> dict[str, object]:
+    """The name → value pairs of the identity sheet, down to its table of row keys."""
+    return _pairs(iter(grid))
+
+
+def _pairs(rows: Iterator[list[object]]) -> dict[str, object]:
+    """Reads pairs from ``rows`` and stops after the row-key table's header row."""
     pairs: dict[str, object] = {}
-    keys: dict[int, RowKey] = {}
-    rows = iter(grid)
     for row in rows:
         if len(row) < 2:
             continue
@@ -127,6 +132,13 @@ def _meta_from_sheet(grid: list[list[object]]) -> tuple[ExportMeta | None, dict[
             break
         if isinstance(row[0], str) and row[0]:
             pairs[row[0]] = row[1]
+    return pairs
+
+
+def _meta_from_sheet(grid: list[list[object]]) -> tuple[ExportMeta | None, dict[int, RowKey]]:
+    keys: dict[int, RowKey] = {}
+    rows = iter(grid)
+    pairs = _pairs(rows)
     for row in rows:
         if len(row) < 6:
             continue
@@ -152,7 +164,9 @@ def _meta_from_sheet(grid: list[list[object]]) -> tuple[ExportMeta | None, dict[
     return _meta_from_pairs(pairs), keys
 
 
-def _custom_properties(xml: bytes | None) -> dict[str, str]:
+def custom_properties(xml: bytes | None) -> dict[str, str]:
+    """The ``gxdesk.*`` custom document properties (docProps/custom.xml), prefix removed;
+    {} when the part is absent or broken (it is optional)."""
     if not xml:
         return {}
     try:
@@ -185,7 +199,10 @@ def _meta_from_properties(props: dict[str, str]) -> tuple[ExportMeta | None, dic
     return meta, keys
 
 
-def _find_header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+def find_header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+    """The progress table's header row and field → column, in the first
+    :data:`HEADER_SCAN_ROWS` rows: the first row naming 工作任务 and 进展状态 among at
+    least four known columns (a legend or note row naming only those two is not it)."""
     for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         fields: dict[str, int] = {}
         for c, value in enumerate(row):
@@ -279,7 +296,7 @@ def parse_sheets(checked: CheckedFile) -> SheetGrids:
         ordered.sort(key=lambda s: s.visible != visible)
         for s in ordered:
             grid = wb.get_sheet_by_name(s.name).to_python(skip_empty_area=False)
-            header = _find_header(grid)
+            header = find_header(grid)
             if header:
                 return SheetGrids(sha, meta_grid, s.name, grid, header)
     except Exception as exc:  # calamine's own errors (their names vary by version)
@@ -304,7 +321,7 @@ def returned_workbook(checked: CheckedFile, grids: SheetGrids) -> ReturnedWorkbo
         meta, keys = _meta_from_sheet(grids.meta_grid)
         source = "sheet" if meta else ""
     if meta is None:
-        meta, keys = _meta_from_properties(_custom_properties(checked.custom_xml))
+        meta, keys = _meta_from_properties(custom_properties(checked.custom_xml))
         source = "properties" if meta else ""
     header_row, fields = grids.header
     missing = tuple(h for f, h in UNIT_COLUMNS if f not in fields)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,21 +31,12 @@ from gxdesk.exchange.workbook_reader import (
     read_returned_workbook,
     returned_workbook,
 )
+from gxdesk.ops.progress import Cancelled, Step, never, no_step
 from gxdesk.store import queries
 from gxdesk.store.database import Database
 from gxdesk.store.exports import build_unit_sheet, record_exports, reporting_units
+from gxdesk.store.litter import clean_parts
 from gxdesk.store.merge import FilePlan, MergePlan, MergePlanner, refused_file
-
-Step = Callable[[int, int, str], None]
-Cancelled = Callable[[], bool]
-
-
-def _noop_step(_done: int, _total: int, _label: str) -> None:
-    return None
-
-
-def _never() -> bool:
-    return False
 
 
 @dataclass(frozen=True)
@@ -63,10 +54,15 @@ def export_units(
     unit_names: Sequence[str] = (),
     on: dt.date | None = None,
     plan_id: int | None = None,
-    step: Step = _noop_step,
-    cancelled: Cancelled = _never,
+    step: Step = no_step,
+    cancelled: Cancelled = never,
 ) -> list[ExportedFile]:
-    """One workbook per unit into ``folder``; every export is recorded for the merge."""
+    """One workbook per unit into ``folder``; every export is recorded for the merge.
+
+    Workbooks are written under temporary names, their export ids recorded in
+    one transaction, and only then renamed: killed, locked or out of disk, the
+    export leaves no workbook the database would refuse when it comes back.
+    """
     on = on or dt.date.today()
     folder = Path(folder)
     if not folder.is_dir():
@@ -82,21 +78,33 @@ def export_units(
     else:
         units = reporting_units(db, plan.id)
     tasks = queries.list_tasks(db, plan.id, on=on)
+    clean_parts(folder)  # temporaries of an earlier export that was killed
     done: list[tuple] = []
+    written: list[tuple[Path, Path]] = []  # (temporary, final) names
     out = []
-    for i, unit in enumerate(units):
-        if cancelled():
-            break
-        step(i, len(units), unit.name)
-        sheet = build_unit_sheet(db, plan.id, unit, on=on, tasks=tasks)
-        if not sheet.rows:
-            continue
-        path = folder / workbook_file_name(plan.year, unit.name, on)
-        write_unit_workbook(sheet, path)
-        done.append((sheet, path.name))
-        out.append(ExportedFile(unit.name, path, len(sheet.rows), sheet.meta.export_id))
-    with db.transaction() as session:
-        record_exports(session, done)
+    try:
+        for i, unit in enumerate(units):
+            if cancelled():
+                break
+            step(i, len(units), unit.name)
+            sheet = build_unit_sheet(db, plan.id, unit, on=on, tasks=tasks)
+            if not sheet.rows:
+                continue
+            path = folder / workbook_file_name(plan.year, unit.name, on)
+            tmp = folder / f".{path.stem}.{os.getpid()}.part.xlsx"
+            write_unit_workbook(sheet, tmp)
+            written.append((tmp, path))
+            done.append((sheet, path.name))
+            out.append(ExportedFile(unit.name, path, len(sheet.rows), sheet.meta.export_id))
+        # the export ids are recorded before any workbook takes its final name: a
+        # file the database does not know never reaches a unit
+        with db.transaction() as session:
+            record_exports(session, done)
+        for tmp, path in written:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _path in written:
+            tmp.unlink(missing_ok=True)
     step(len(units), len(units), "")
     return out
 
@@ -150,8 +158,8 @@ def read_workbooks(
     paths: Sequence[Path],
     *,
     limits: Limits = DEFAULT_LIMITS,
-    step: Step = _noop_step,
-    cancelled: Cancelled = _never,
+    step: Step = no_step,
+    cancelled: Cancelled = never,
     threads: int | None = None,
 ) -> list[ReturnedWorkbook | FilePlan]:
     """Read every file; one that cannot be read becomes a refused FilePlan with its reason."""
@@ -172,8 +180,8 @@ def iter_workbooks(
     paths: Sequence[Path],
     *,
     limits: Limits = DEFAULT_LIMITS,
-    step: Step = _noop_step,
-    cancelled: Cancelled = _never,
+    step: Step = no_step,
+    cancelled: Cancelled = never,
     threads: int | None = None,
 ) -> Iterator[list[ReturnedWorkbook | FilePlan]]:
     """The files read, in the order of ``paths``, in batches of those already read.
@@ -260,8 +268,8 @@ def preview_merge(
     confirm_units: dict[str, int] | None = None,
     on: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
-    step: Step = _noop_step,
-    cancelled: Cancelled = _never,
+    step: Step = no_step,
+    cancelled: Cancelled = never,
 ) -> MergePlan:
     """Read and plan a merge (nothing is written): each batch of files is planned
     while the next ones are being read."""

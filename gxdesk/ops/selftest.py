@@ -110,11 +110,45 @@ def unit_workbook(work: Path) -> str:
     return f"{exported[0].path.name}：{exported[0].rows} 行，读回一致"
 
 
+def report_pdf(work: Path) -> str:
+    """Print the seed's monthly report and read its text back with PDFium.
+
+    The plan's title and every task name must come out of the PDF as text: that
+    holds only when the bundled fonts were embedded with their character maps.
+    """
+    import pypdfium2
+
+    from gxdesk.ops.report import write_report
+    from gxdesk.store import queries
+    from gxdesk.store.database import open_database
+
+    db = open_database(work / "seed.sqlite")
+    try:
+        out = write_report(db, work / "report.pdf", month=f"{SEED_DAY:%Y-%m}", on=SEED_DAY)
+        plan = queries.current_plan(db)
+        assert plan is not None
+        names = [t.name for t in queries.list_tasks(db, plan.id, on=SEED_DAY)]
+    finally:
+        db.close()
+    pdf = pypdfium2.PdfDocument(str(out))
+    try:
+        pages = len(pdf)
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(pages))
+    finally:
+        pdf.close()
+    flat = "".join(text.split())
+    missing = [n for n in [plan.title, *names] if "".join(n.split()) not in flat]
+    if missing:
+        raise RuntimeError(f"报告中读不出：{'、'.join(missing[:3])}（共 {len(missing)} 处）")
+    return f"{out.name}：{pages} 页，标题与 {len(names)} 项任务均可读出"
+
+
 CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("版本", versions),
     ("种子数据库", seed_copy),
     ("XML 防护", xml_protection),
     ("进展表导出与读回", unit_workbook),
+    ("月报 PDF", report_pdf),
 )
 
 
