@@ -23,6 +23,8 @@ import pytest
 from conftest import ROOT
 
 TITLE = "政务公开工作台账"
+#: The seed's plan: the window puts it in its title once the data are loaded.
+PLAN = "2014年政府信息公开工作要点"
 BUILD = ROOT / "packaging" / "build.py"
 pytestmark = pytest.mark.slow
 
@@ -87,18 +89,19 @@ def xvfb() -> Iterator[str]:
 
 
 def find_window(display: str, proc: subprocess.Popen[bytes], timeout: float) -> str:
-    """The X window id whose title contains TITLE, waiting while the program starts."""
+    """The X window id whose title names the seed's plan, waiting while the program starts
+    (the title holds only TITLE until the data are loaded on the next turns)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, f"the program ended with {proc.returncode} before its window"
         r = subprocess.run(
-            ["xdotool", "search", "--onlyvisible", "--name", TITLE],
+            ["xdotool", "search", "--onlyvisible", "--name", PLAN],
             capture_output=True, text=True, env={**os.environ, "DISPLAY": display},
         )  # fmt: skip
         if r.stdout.split():
             return r.stdout.split()[0]
         time.sleep(0.5)
-    pytest.fail(f"no window titled {TITLE} within {timeout:.0f} s")
+    pytest.fail(f"no window titled {PLAN}… within {timeout:.0f} s")
 
 
 def window_title(display: str, window: str) -> str:
@@ -168,8 +171,16 @@ def test_linux_window_opens_on_xcb_and_closes(linux: Path, tmp_path: Path) -> No
         proc = subprocess.Popen([str(linux / "gxdesk")], env=env, stderr=subprocess.PIPE)
         try:
             window = find_window(display, proc, timeout=60)
-            assert "2014年政府信息公开工作要点" in window_title(display, window)  # the seed's plan
-            close(display, window)
+            assert TITLE in window_title(display, window)
+            # The menu (and its shortcut) is wired a turn after the window shows: on a
+            # busy machine the first press may come before it, as a clerk's could.
+            for _ in range(20):
+                close(display, window)
+                try:
+                    proc.wait(timeout=3)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
             _, err = proc.communicate(timeout=30)
         finally:
             if proc.poll() is None:
@@ -290,7 +301,7 @@ def test_windows_window_opens_under_wine(windows: Path, wine: dict[str, str], tm
         proc = subprocess.Popen(["wine", str(windows / "gxdesk.exe")], env=env, **quiet)  # type: ignore[call-overload]
         try:
             window = find_window(display, proc, timeout=180)
-            assert "2014年政府信息公开工作要点" in window_title(display, window)
+            assert TITLE in window_title(display, window)
             r = subprocess.run(
                 ["wine", str(python), "Z:" + str(helper).replace("/", "\\"),
                  TITLE.encode("unicode_escape").decode("ascii")],
