@@ -15,10 +15,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gxdesk.cli import exchange, gui, maintenance, plan, report, selftest
+from gxdesk.cli import exchange, gantt, gui, maintenance, plan, report, selftest
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
 
-GROUPS = (gui, plan, exchange, maintenance, report)
+GROUPS = (gui, plan, exchange, maintenance, report, gantt)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -69,10 +69,12 @@ def save_plan_draft(
 ) -> PlanImported:
     """Write ``draft`` in one transaction, after a checked backup (in the rotating set);
     ``cancelled()`` is asked last inside it."""
+    from gxdesk.store import queries
     from gxdesk.store.backups import rotating_backup
     from gxdesk.store.plans import save_plan
 
-    rotating_backup(db.path, "import")
+    if queries.plans(db):  # an empty file has nothing a backup could bring back
+        rotating_backup(db.path, "import")
     with db.transaction() as session:
         result = save_plan(session, draft, source_name=source_name)
         if cancelled():  # the last point a cancel can reach: it rolls the write back
