@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install gxdesk with its test tools into .venv (and the system packages the tests use:
-# Qt's libraries, poppler-utils to render PDFs, fontconfig), lint, type-check, then run the
-# whole suite.
+# Qt's libraries, poppler-utils to render PDFs, fontconfig, LibreOffice Calc with Carlito to
+# print workbooks as a spreadsheet program does), lint, type-check, then run the whole suite.
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
-if command -v dpkg-query >/dev/null; then need_debs "${QT_DEBS[@]}" poppler-utils fontconfig xvfb xdotool; fi
+if command -v dpkg-query >/dev/null; then need_debs "${QT_DEBS[@]}" poppler-utils fontconfig libreoffice-calc fonts-crosextra-carlito xvfb xdotool; fi
 make_venv "[test]"
 cd "$ROOT"
 "$VENV/bin/ruff" check gxdesk tests benchmarks scripts main.py
