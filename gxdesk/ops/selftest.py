@@ -84,7 +84,8 @@ def xml_protection(_work: Path) -> str:
     harden_xml()
     import defusedxml
 
-    return f"defusedxml {defusedxml.__version__} 已启用"
+    version = getattr(defusedxml, "__version__", "?")  # not in its type stubs
+    return f"defusedxml {version} 已启用"
 
 
 def unit_workbook(work: Path) -> str:

@@ -49,7 +49,7 @@ def render_window(work: Path) -> str:
         window.load()
         window.finish()
         for _ in range(3):
-            app.processEvents()  # type: ignore[attr-defined]
+            app.processEvents()
         rows = window.model.rowCount()
         image = window.grab().toImage()
         out = work / "window.png"
