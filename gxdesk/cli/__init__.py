@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gxdesk import __version__
-from gxdesk.cli import argparse_zh, exchange, gantt, gui, maintenance, plan, report
+from gxdesk.cli import argparse_zh, exchange, gantt, gui, maintenance, plan, report, selftest
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
 
 GROUPS = (gui, plan, exchange, maintenance, report, gantt)
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--version", action="version", version=f"gxdesk {__version__}", help="显示版本号并退出"
     )
+    selftest.add_flag(p)
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
     for group in GROUPS:
         group.register(sub)

@@ -48,13 +48,14 @@ def build_window(  # type: ignore[no-untyped-def]
     from gxdesk.store.database import open_database
     from gxdesk.ui.context import AppContext
     from gxdesk.ui.main_window import MainWindow
-    from gxdesk.ui.resources import install_font, install_translations
+    from gxdesk.ui.resources import install_font, install_icon, install_translations
     from gxdesk.ui.settings import WindowState, load_preferences
 
     app = _application()
     if not getattr(app, "_gxdesk_ready", False):
         install_font(app)  # type: ignore[arg-type]
         install_translations(app)  # type: ignore[arg-type]
+        install_icon(app)  # type: ignore[arg-type]
         app._gxdesk_ready = True  # type: ignore[attr-defined]
     path = Path(db_path) if db_path else default_database()
     if single_writer:

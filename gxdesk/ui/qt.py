@@ -10,6 +10,7 @@ import datetime as dt
 from types import ModuleType
 
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import Qt, Signal, Slot
 
 # What Qt passes a model's rowCount/data/flags/…: either kind of index (the type the
@@ -28,6 +29,7 @@ def pydate(day: QtCore.QDate) -> dt.date:
 
 
 __all__ = [
+    "PYSIDE_VERSION",
     "ModelIndex",
     "QtCore",
     "QtGui",

@@ -82,6 +82,18 @@ def install_font(app: QtWidgets.QApplication) -> str:
     return families[0]
 
 
+ICON_FILE = ("icons", "gxdesk.png")
+
+
+def install_icon(app: QtWidgets.QApplication) -> bool:
+    """The program's icon for its windows (the .exe's own icon is set by the build)."""
+    icon = QtGui.QIcon(str(resource(*ICON_FILE)))
+    if icon.isNull():
+        return False
+    app.setWindowIcon(icon)
+    return True
+
+
 def install_translations(app: QtWidgets.QApplication) -> list[QtCore.QTranslator]:
     """Load Qt's zh_CN translations (bundled folder first, then PySide6's own)."""
     QtCore.QLocale.setDefault(
