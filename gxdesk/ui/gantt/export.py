@@ -78,6 +78,17 @@ class Tiling:
         return self.row_pages * self.day_pages
 
 
+def offscreen_application() -> QtGui.QGuiApplication:
+    """The running Qt application, or a window-less one for the command line, with the
+    bundled CJK font as its font (so the PDF embeds it on a machine without one)."""
+    from gxdesk.ui.resources import install_font
+
+    app = QtGui.QGuiApplication.instance() or QtGui.QGuiApplication(["gxdesk"])
+    assert isinstance(app, QtGui.QGuiApplication)
+    install_font(app)  # type: ignore[arg-type]
+    return app
+
+
 def chart_font() -> QtGui.QFont:
     """The application font (the bundled CJK one, once registered) at print size.
 
