@@ -6,7 +6,7 @@ import pytest
 from ui_helpers import OFFSCREEN_NOISE, ON, seed_copy
 
 from gxdesk import __version__
-from gxdesk.about import about_lines, font_licences
+from gxdesk.ops.about import about_lines, font_licences
 from gxdesk.ui.main_window import APP_TITLE, window_title
 from gxdesk.ui.qt import QtCore, QtWidgets
 

@@ -209,7 +209,7 @@ def test_a_plan_import_is_preceded_by_a_checked_backup(plan_db: Path, tmp_path: 
     from exchange_helpers import SEED
 
     before = _dump(plan_db)
-    code, _out, err = run_cli(capsys, "--db", plan_db, "import-plan", SEED)
+    code, _out, err = run_cli(capsys, "--db", plan_db, "import-plan", SEED, "--as-new")
     assert code == 0, err
     found = [b for b in list_backups(tmp_path / "backups") if b.reason == "import"]
     assert len(found) == 1 and found[0].plans == 1 and found[0].sha256

@@ -143,7 +143,7 @@ def _digest(path: Path) -> str:
         (["OUT.png", "--size", "big"], "宽x高"),
         (["OUT.pdf", "--unit", "市不存在局"], "没有名为"),
         (["OUT.pdf", "--category", "99"], "没有第 99 类"),
-        (["OUT.pdf", "--on", "2014-13-01"], "YYYY-MM-DD"),
+        (["OUT.pdf", "--on", "2014-13-01"], "没有这个日期"),
         (["missing-folder/OUT.pdf"], "输出目录不存在"),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gxdesk.about import about_lines, font_licences
+from gxdesk.ops.about import about_lines, font_licences
 from gxdesk.ui.qt import Qt, QtWidgets
 
 
