@@ -48,3 +48,10 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     for kind in ("warning", "information", "critical", "question"):
         monkeypatch.setattr(QtWidgets.QMessageBox, kind, record(kind))
     return seen
+
+
+from pg_helpers import pg_server, pg_url  # noqa: E402, F401  (fixtures for the server tests)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "pg: needs the PostgreSQL server the tests start (pg_helpers)")
