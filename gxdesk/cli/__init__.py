@@ -13,17 +13,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from gxdesk.cli import exchange, gui, maintenance, plan
-from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
+from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser, db_arg
 
 GROUPS = (gui, plan, exchange, maintenance)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="gxdesk", description="政务公开工作台账")
-    p.add_argument("--db", type=Path, help="数据库文件（默认：用户自己的数据库）")
+    p.add_argument(
+        "--db", type=db_arg, help="数据库文件，或服务器 postgresql://用户@主机:端口/库名（默认：用户自己的数据库）"
+    )
     sub = p.add_subparsers(dest="command", parser_class=Parser)
     for group in GROUPS:
         group.register(sub)
@@ -53,6 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except _known_errors() as exc:
         print(f"gxdesk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a server's refusal (e.g. a unit account's permission): one line
+        from gxdesk.store.server.connect import server_failure
+
+        reason = server_failure(exc)
+        if reason is None:
+            raise
+        print(f"gxdesk: {reason}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("gxdesk: 已取消", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,6 +35,14 @@ def parse_size(text: str) -> tuple[int, int]:
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
         raise CliError(f"参数错误：{message}")
+
+
+def db_arg(text: str) -> str | Path:
+    """``--db``: a file, or a ``postgresql://`` server address (kept as typed: a Path
+    would fold its ``//``)."""
+    if text.lower().startswith(("postgresql://", "postgres://")):
+        return text
+    return Path(text)
 
 
 def open_db(args: argparse.Namespace) -> Database:

@@ -205,10 +205,17 @@ def _make_engine(path: Path) -> tuple[Engine, sessionmaker[Session]]:
 class Database:
     """An open gxdesk file: plain sqlite3 for reading lists, SQLAlchemy for writing."""
 
+    is_server = False  # a PostgreSQL server (gxdesk.store.server) rather than this file
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._engine: tuple[Engine, sessionmaker[Session]] | None = None
         self._lock = threading.Lock()
+
+    @property
+    def label(self) -> str:
+        """What the clerk sees as the database's name (the file's)."""
+        return self.path.name
 
     def _orm(self) -> tuple[Engine, sessionmaker[Session]]:
         with self._lock:
@@ -253,7 +260,14 @@ class Database:
 
 
 def open_database(path: str | Path) -> Database:
-    """Open (creating or migrating as needed) the gxdesk database at ``path``."""
+    """Open (creating or migrating as needed) the gxdesk database at ``path``.
+
+    A ``postgresql://`` address opens the database on that server instead.
+    """
+    if isinstance(path, str) and path.lower().startswith(("postgresql://", "postgres://")):
+        from gxdesk.store.server.database import open_server
+
+        return open_server(path)
     path = Path(path)
     if not path.parent.exists():
         raise DatabaseError(f"目录不存在：{path.parent}")

@@ -81,10 +81,7 @@ def _apply(
     chosen = chosen_reports(plan, take_conflicts)
     if not chosen:
         return ApplyResult(None, 0, 0, None)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    where = backup_dir or db.path.parent / "backups"
-    where.mkdir(parents=True, exist_ok=True)
-    backup = backup_database(db.path, where / f"{db.path.stem}.before-merge-{stamp}.sqlite")
+    backup = None if db.is_server else _file_backup(db, backup_dir)  # a server keeps its own
     now = dt.datetime.now().replace(microsecond=0)
     files = {id(f): f for f, _ in chosen}
     try:
@@ -119,9 +116,17 @@ def _apply(
             if check is not None:
                 check()
     except BaseException:
-        backup.unlink(missing_ok=True)  # nothing was written: the backup is not needed
+        if backup is not None:
+            backup.unlink(missing_ok=True)  # nothing was written: the backup is not needed
         raise
     return ApplyResult(batch_id, len(chosen), len(files), backup, tasks)
+
+
+def _file_backup(db: Database, backup_dir: Path | None) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    where = backup_dir or db.path.parent / "backups"
+    where.mkdir(parents=True, exist_ok=True)
+    return backup_database(db.path, where / f"{db.path.stem}.before-merge-{stamp}.sqlite")
 
 
 def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: ignore[no-untyped-def]

@@ -45,7 +45,7 @@ def report_fingerprints(
             marks = ",".join(str(int(i)) for i in chunk)
             for a, u, n, top in conn.execute(
                 "SELECT assignment_id, unit_id, count(*), max(id) FROM progress"
-                f" WHERE assignment_id IN ({marks}) AND unit_id IN ({units}) AND withdrawn = 0"
+                f" WHERE assignment_id IN ({marks}) AND unit_id IN ({units}) AND withdrawn = FALSE"
                 " GROUP BY assignment_id, unit_id"
             ):
                 if (a, u) in pairs:
