@@ -327,3 +327,31 @@ def test_recurring_stays_within_the_plan_year() -> None:
     inside = resolve_due(spec, issued=None, calendar=cal, on=date(2014, 5, 1), year=2014)
     assert (late, early, inside) == (date(2014, 12, 31), date(2014, 3, 31), date(2014, 6, 30))
     assert resolve_due(spec, issued=None, calendar=cal, on=date(2026, 11, 26)) == date(2026, 12, 31)
+
+
+class NoCalendar:
+    """A calendar that knows no year (as for a year nobody has entered)."""
+
+    def add_workdays(self, start: date, n: int) -> date:
+        from gxdesk.core.workdays import CalendarUnknownError
+
+        raise CalendarUnknownError(start.year)
+
+
+def test_explain_due_gives_the_date_or_why_there_is_none() -> None:
+    """One home for a deadline's explanation: the task list, the detail pane, the report
+    and the Gantt view all take the due date, its note and the missing year from here."""
+    from gxdesk.core.deadlines import NO_ISSUE_DATE, DueDate, explain_due
+
+    relative = parse_deadline("印发后15个工作日内", Y)
+    on = date(Y, 10, 1)
+    issued = date(Y, 9, 26)
+    got = explain_due(relative, issued=issued, calendar=WeekendCalendar(), on=on, year=Y)
+    assert got == DueDate(WeekendCalendar().add_workdays(issued, 15))
+    assert explain_due(relative, issued=None, calendar=WeekendCalendar(), on=on, year=Y) == DueDate(
+        None, NO_ISSUE_DATE
+    )
+    unknown = explain_due(relative, issued=issued, calendar=NoCalendar(), on=on, year=Y)
+    assert unknown.due is None and unknown.missing_year == Y and str(Y) in unknown.note
+    continuous = parse_deadline("长期坚持", Y)
+    assert explain_due(continuous, issued=None, calendar=NoCalendar(), on=on) == DueDate(None)

@@ -170,3 +170,49 @@ def test_restore_refuses_a_bad_backup(tmp_path: Path) -> None:
 def test_schema_version_is_the_newest_migration() -> None:
     numbers = [n for n, _ in database.migration_scripts()]
     assert numbers[-1] == SCHEMA_VERSION == len(numbers)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "9月底前",
+        "年内",
+        "每季度",
+        "印发后15个工作日内",
+        "收到申请后5个工作日内",
+        "长期坚持",
+        "看情况",
+    ],
+)
+def test_a_deadline_spec_is_flattened_to_columns_and_read_back_whole(phrase: str) -> None:
+    """One way in (deadline_row, used by the plan import and a task edit) and one way
+    back (spec_from_row, used by the task list): every field survives the trip."""
+    from gxdesk.core.deadlines import parse_deadline
+    from gxdesk.store.deadline_columns import DEADLINE_COLUMNS, deadline_row, spec_from_row
+
+    spec = parse_deadline(phrase, 2014)
+    row = deadline_row(spec)
+    assert len(row) == len(DEADLINE_COLUMNS)
+    assert spec_from_row(*row) == spec
+
+
+def test_in_lists_come_in_chunks_sqlite_accepts() -> None:
+    """store.chunks is the one place long ``IN (…)`` lists are cut: every id once, in
+    order, at most 900 a statement — and SQLite takes a full chunk as bound parameters."""
+    from gxdesk.store.chunks import CHUNK, chunks, id_lists, marks
+
+    ids = list(range(1, 2 * CHUNK + 7))
+    pieces = list(chunks(ids))
+    assert [len(p) for p in pieces] == [CHUNK, CHUNK, 6]
+    assert [i for p in pieces for i in p] == ids
+    assert ",".join(id_lists(ids, 500)).split(",") == [str(i) for i in ids]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in ids])
+    found = [
+        r[0]
+        for chunk in chunks(ids)
+        for r in conn.execute(f"SELECT id FROM t WHERE id IN ({marks(len(chunk))})", chunk)
+    ]
+    assert sorted(found) == ids
+    conn.close()

@@ -348,3 +348,23 @@ def test_detail_keeps_a_recurring_deadline_within_the_plan_year(window):
     assert "2014年12月31日" in describe_deadline(window.context, "每季度")
     window.context.on = dt.date(2014, 5, 6)
     assert "2014年6月30日" in describe_deadline(window.context, "每季度")
+
+
+def test_detail_and_task_list_explain_a_missing_issue_date_alike(window):
+    """The deadline's explanation has one home (core.deadlines.explain_due): the list's
+    note and the detail pane's preview word a plan without an issue date the same way."""
+    from gxdesk.core.deadlines import NO_ISSUE_DATE
+    from gxdesk.store.changes import TaskEdit
+    from gxdesk.store.edits import edit_task, set_plan_issued
+    from gxdesk.ui.detail import describe_deadline
+
+    db = window.context.db
+    task = _task(window, AUDIT)
+    with db.transaction() as s:
+        set_plan_issued(s, task.plan_id, None)
+        edit_task(s, task.id, TaskEdit(deadline_text="印发后15个工作日内"))
+    window.context.reload_plan()
+    rows = queries.list_tasks(db, task.plan_id, on=ON)
+    row = next(r for r in rows if r.id == task.id)
+    assert row.due is None and row.due_note == NO_ISSUE_DATE
+    assert describe_deadline(window.context, "印发后15个工作日内").endswith(" · " + NO_ISSUE_DATE)

@@ -35,25 +35,22 @@ def register(sub: Any) -> None:
 
 
 def cmd_import_plan(args: argparse.Namespace) -> int:
-    from gxdesk.core.plan import build_plan
-    from gxdesk.exchange.plan_reader import read_plan
-    from gxdesk.store.plans import save_plan
+    from gxdesk.ops.plan_import import read_plan_file, save_plan_draft
 
     if not args.file.is_file():
         raise CliError(f"文件不存在：{args.file}")
-    draft = build_plan(read_plan(args.file), year=args.year, issued=args.issued)
-    db = open_db(args)
+    draft = read_plan_file(args.file, year=args.year, issued=args.issued)
+    db = open_db(args)  # only once the file is read: a bad file leaves no database behind
     try:
-        with db.transaction() as session:
-            result = save_plan(session, draft, source_name=args.file.name)
+        result = save_plan_draft(db, draft, args.file.name)
     finally:
         db.close()
     print(
-        f"已导入计划 #{result.plan_id}《{draft.title}》：{result.categories} 个类别，"
+        f"已导入计划 #{result.plan_id}《{result.title}》：{result.categories} 个类别，"
         f"{result.tasks} 项任务，{result.assignments} 条分工，"
         f"{result.inferred} 处由合并单元格推断（待确认），{result.needs_review} 处需人工核对"
     )
-    for warning in draft.warnings:
+    for warning in result.warnings:
         print(f"提示：{warning}", file=sys.stderr)
     return 0
 

@@ -26,13 +26,22 @@ import calendar as _cal
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from gxdesk.core.model import DeadlineKind, DeadlineSpec, Period
 from gxdesk.core.numerals import parse_chinese_number
 from gxdesk.core.text import fold_width, normalize
+from gxdesk.core.workdays import CalendarUnknownError
 
-__all__ = ["WorkdayAdder", "canonical_text", "parse_deadline", "resolve_due"]
+__all__ = [
+    "NO_ISSUE_DATE",
+    "DueDate",
+    "WorkdayAdder",
+    "canonical_text",
+    "explain_due",
+    "parse_deadline",
+    "resolve_due",
+]
 
 
 class WorkdayAdder(Protocol):
@@ -220,3 +229,39 @@ def resolve_due(
             on = min(max(on, date(year, 1, 1)), date(year, 12, 31))
         return _period_end(spec.period, on)
     return None
+
+
+NO_ISSUE_DATE = "计划未设印发日期，暂无法计算"
+
+
+class DueDate(NamedTuple):
+    """A deadline as the clerk is told it: the due date, or why there is none.
+
+    ``note`` says why a deadline that should have a date has none (the plan's
+    issue date unset, the calendar lacking a year); ``missing_year`` is that
+    year when the calendar is the reason, for the window to point at the menu
+    that fixes it. Both empty for a date, and for a kind that never has one.
+    """
+
+    due: date | None
+    note: str = ""
+    missing_year: int | None = None
+
+
+def explain_due(
+    spec: DeadlineSpec,
+    *,
+    issued: date | None,
+    calendar: WorkdayAdder,
+    on: date,
+    year: int | None = None,
+) -> DueDate:
+    """:func:`resolve_due` with the reason when it cannot give a date: the one place the
+    task list, the detail pane, the report and the Gantt view take a deadline from."""
+    try:
+        due = resolve_due(spec, issued=issued, calendar=calendar, on=on, year=year)
+    except CalendarUnknownError as exc:
+        return DueDate(None, str(exc), exc.year)
+    if due is None and spec.kind is DeadlineKind.RELATIVE and issued is None:
+        return DueDate(None, NO_ISSUE_DATE)
+    return DueDate(due)

@@ -66,6 +66,24 @@ class TaskRow(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class TaskDetail:
+    """One task's own fields as the detail pane edits them."""
+
+    id: int
+    category_title: str
+    seq: int
+    name: str
+    requirement: str
+    deadline_text: str
+    deadline_inferred: bool
+    deadline_review: bool
+    units_text: str
+    units_inferred: bool
+    units_review: bool
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
 class AssignmentView:
     id: int
     task_id: int

@@ -174,3 +174,30 @@ class WorkdayCalendar:
             if base(date.fromordinal(o)) if override is None else override:
                 days.append(o)
         return tuple(days)
+
+
+HOLIDAY_NAMES = {  # chinese_calendar's names, as the State Council's notice says them
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def built_in_days(year: int) -> list[DayOverride]:
+    """The package's holidays and 调休 working days of ``year``, named in Chinese."""
+    days = [
+        DayOverride(d, False, HOLIDAY_NAMES.get(name, name))
+        for d, name in chinese_calendar.holidays.items()
+        if d.year == year
+    ]
+    days += [
+        DayOverride(d, True, HOLIDAY_NAMES.get(name, name) + "调休")
+        for d, name in chinese_calendar.workdays.items()
+        if d.year == year
+    ]
+    return sorted(days, key=lambda o: o.day)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,21 +31,11 @@ from gxdesk.exchange.workbook_reader import (
     read_returned_workbook,
     returned_workbook,
 )
+from gxdesk.ops.progress import Cancelled, Step, never, no_step
 from gxdesk.store import queries
 from gxdesk.store.database import Database
 from gxdesk.store.exports import build_unit_sheet, record_exports, reporting_units
 from gxdesk.store.merge import FilePlan, MergePlan, MergePlanner, refused_file
-
-Step = Callable[[int, int, str], None]
-Cancelled = Callable[[], bool]
-
-
-def _noop_step(_done: int, _total: int, _label: str) -> None:
-    return None
-
-
-def _never() -> bool:
-    return False
 
 
 @dataclass(frozen=True)
@@ -63,8 +53,8 @@ def export_units(
     unit_names: Sequence[str] = (),
     on: dt.date | None = None,
     plan_id: int | None = None,
-    step: Step = _noop_step,
-    cancelled: Cancelled = _never,
+    step: Step = no_step,
+    cancelled: Cancelled = never,
 ) -> list[ExportedFile]:
     """One workbook per unit into ``folder``; every export is recorded for the merge."""
     on = on or dt.date.today()
@@ -150,8 +140,8 @@ def read_workbooks(
     paths: Sequence[Path],
     *,
     limits: Limits = DEFAULT_LIMITS,
-    step: Step = _noop_step,
-    cancelled: Cancelled = _never,
+    step: Step = no_step,
+    cancelled: Cancelled = never,
     threads: int | None = None,
 ) -> list[ReturnedWorkbook | FilePlan]:
     """Read every file; one that cannot be read becomes a refused FilePlan with its reason."""
@@ -172,8 +162,8 @@ def iter_workbooks(
     paths: Sequence[Path],
     *,
     limits: Limits = DEFAULT_LIMITS,
-    step: Step = _noop_step,
-    cancelled: Cancelled = _never,
+    step: Step = no_step,
+    cancelled: Cancelled = never,
     threads: int | None = None,
 ) -> Iterator[list[ReturnedWorkbook | FilePlan]]:
     """The files read, in the order of ``paths``, in batches of those already read.
@@ -260,8 +250,8 @@ def preview_merge(
     confirm_units: dict[str, int] | None = None,
     on: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
-    step: Step = _noop_step,
-    cancelled: Cancelled = _never,
+    step: Step = no_step,
+    cancelled: Cancelled = never,
 ) -> MergePlan:
     """Read and plan a merge (nothing is written): each batch of files is planned
     while the next ones are being read."""

@@ -15,6 +15,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from gxdesk.core.workdays import DayOverride
+from gxdesk.store.changes import Change
+from gxdesk.store.database import Database
 from gxdesk.store.schema import CalendarDay, CalendarYear
 
 
@@ -100,3 +102,16 @@ def replace_year(session: Session, year: int, entry: EnteredYear | None) -> Ente
     else:
         enter_year(session, year, entry.days, entry.note)
     return previous
+
+
+def read_year(db: Database, year: int) -> tuple[EnteredYear | None, list[int]]:
+    """What the calendar dialog shows: ``year``'s entry (None if never entered) and every
+    year entered."""
+    with db.reading() as session:
+        return entered_year(session, year), entered_years(session)
+
+
+def set_year(session: Session, year: int, entry: EnteredYear | None) -> Change:
+    """The window's undoable edit: ``year``'s entries become ``entry``; ``before`` is what
+    they were (passed back, it restores them)."""
+    return Change(reload=True, before=replace_year(session, year, entry))

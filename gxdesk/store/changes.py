@@ -8,9 +8,16 @@ is imported: the ORM is needed only when something is written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from gxdesk.core.model import UnitRef
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    # What a store edit runs in. The window only passes it on to store functions
+    # (``StoreCommand``), never queries it, so it names the type from here.
+    Transaction: TypeAlias = Session
 
 
 class EditError(ValueError):

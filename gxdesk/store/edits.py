@@ -26,6 +26,7 @@ from gxdesk.core.deadlines import parse_deadline
 from gxdesk.core.model import Role, UnitRef
 from gxdesk.core.units import is_group_name, parse_units
 from gxdesk.store.changes import Change, EditError, TaskEdit, UnitEdit, UnitsEdit
+from gxdesk.store.deadline_columns import deadline_values
 from gxdesk.store.progress import refresh_status
 from gxdesk.store.schema import Assignment, Category, GroupMember, Plan, Progress, Task, Unit
 
@@ -82,12 +83,8 @@ def edit_task(session: Session, task_id: int, edit: TaskEdit) -> Change:
     if "deadline_text" in given:
         year = session.scalar(select(Plan.year).where(Plan.id == task.plan_id))
         spec = parse_deadline(given["deadline_text"], int(year or dt.date.today().year))
-        task.deadline_text = spec.text
-        task.deadline_kind = spec.kind.value
-        task.deadline_due = spec.due
-        task.deadline_workdays = spec.workdays
-        task.deadline_period = spec.period.value if spec.period else None
-        task.deadline_review = spec.needs_review
+        for column, value in deadline_values(spec).items():
+            setattr(task, column, value)
     if "deadline_inferred" in given:
         task.deadline_inferred = given["deadline_inferred"]
     if "units_inferred" in given:

@@ -19,6 +19,7 @@ from gxdesk.core.model import Role
 from gxdesk.core.numerals import category_label
 from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitReport, UnitSheet
 from gxdesk.store import queries
+from gxdesk.store.chunks import chunks, id_lists, marks
 from gxdesk.store.database import Database
 from gxdesk.store.schema import ExportRecord
 
@@ -71,13 +72,12 @@ def unit_assignments_many(
         # time while it reads, and a plan may hold 200,000 assignments
         holders = sorted(wanted | {g for gs in members.values() for g in gs})
         rows = []
-        for start in range(0, len(holders), 900):
-            marks = ",".join(str(int(i)) for i in holders[start : start + 900])
+        for holder_ids in id_lists(holders):
             rows += conn.execute(
                 "SELECT a.unit_id, u.is_group, u.name, a.task_id, a.id, a.version, a.role"
                 " FROM assignment a JOIN task t ON t.id = a.task_id"
                 " JOIN unit u ON u.id = a.unit_id"
-                f" WHERE t.plan_id = ? AND a.unit_id IN ({marks})",
+                f" WHERE t.plan_id = ? AND a.unit_id IN ({holder_ids})",
                 (plan_id,),
             ).fetchall()
         rows.sort(key=lambda r: r[4])  # by assignment id: the lowest wins, as before
@@ -161,13 +161,11 @@ def latest_reports(
     units = ",".join(str(int(u)) for u in sorted({u for _, u in pairs}))
     with db.raw() as conn:
         ids = sorted({a for a, _ in pairs})
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(ids):
             sql = (
                 f"SELECT {queries._PROGRESS_COLUMNS}, p.export_id FROM progress p"
                 " JOIN unit u ON u.id = p.unit_id"
-                f" WHERE p.assignment_id IN ({marks}) AND p.unit_id IN ({units})"
+                f" WHERE p.assignment_id IN ({marks(len(chunk))}) AND p.unit_id IN ({units})"
                 " AND p.withdrawn = FALSE AND p.id = ("
                 " SELECT p2.id FROM progress p2 WHERE p2.assignment_id = p.assignment_id"
                 " AND p2.unit_id = p.unit_id AND p2.withdrawn = FALSE"

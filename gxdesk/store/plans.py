@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from gxdesk.core.plan import PlanDraft
+from gxdesk.store.deadline_columns import DEADLINE_COLUMNS, deadline_row
 from gxdesk.store.schema import Assignment, Category, GroupMember, Plan, Task, Unit
 
 # Groups that, by default, hold every municipal unit the plan names (the clerk can edit).
@@ -22,18 +23,13 @@ MUNICIPAL_GROUPS = ("市级各部门", "市直各部门", "市直各单位", "�
 
 TASK_COLUMNS = (
     "id", "plan_id", "category_id", "seq", "name", "name_raw", "requirement",
-    "requirement_raw", "deadline_text", "deadline_raw", "deadline_kind", "deadline_due",
-    "deadline_workdays", "deadline_period", "deadline_review", "deadline_inferred",
+    "requirement_raw", "deadline_raw", *DEADLINE_COLUMNS, "deadline_inferred",
     "units_text", "units_raw", "units_review", "units_inferred", "status", "version",
     "source_where", "updated_at",
 )  # fmt: skip
 ASSIGNMENT_COLUMNS = (
     "id", "task_id", "unit_id", "role", "position", "inferred", "version", "updated_at",
 )  # fmt: skip
-
-
-def sql_date(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def sql_datetime(value: dt.datetime) -> str:
@@ -82,9 +78,7 @@ def plan_rows(
         out.tasks.append(
             (
                 task_id, plan_id, first_category + t.category, t.seq, t.name.text, t.name.raw,
-                t.requirement.text, t.requirement.raw, spec.text, t.deadline.raw,
-                spec.kind.value, sql_date(spec.due), spec.workdays,
-                spec.period.value if spec.period else None, spec.needs_review,
+                t.requirement.text, t.requirement.raw, t.deadline.raw, *deadline_row(spec),
                 t.deadline.inferred, t.unit_spec.text, t.units.raw, t.unit_spec.needs_review,
                 t.units.inferred, "未启动", 1, t.where, stamp,
             )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from gxdesk.core.model import Status
 from gxdesk.core.status import derive_status
 from gxdesk.core.workbook_data import UnitReport
+from gxdesk.store.chunks import id_lists
 from gxdesk.store.plans import sql_datetime
 from gxdesk.store.schema import Progress
 
@@ -48,12 +49,6 @@ _INSERT_PROGRESS = (
 )
 
 
-def _chunks(ids: list[int], size: int = 900) -> Iterable[str]:
-    """``IN (…)`` lists of integer ids, small enough for SQLite's variable limit."""
-    for start in range(0, len(ids), size):
-        yield ",".join(str(int(i)) for i in ids[start : start + size])
-
-
 def add_reports(
     session: Session, reports: Iterable[ReportInput], *, batch_id: int | None = None
 ) -> list[int]:
@@ -67,7 +62,7 @@ def add_reports(
     now = dt.datetime.now().replace(microsecond=0)
     conn = session.connection()
     info: dict[int, tuple[int, int]] = {}
-    for marks in _chunks(sorted({r.assignment_id for r in reports})):
+    for marks in id_lists(sorted({r.assignment_id for r in reports})):
         for a_id, task_id, version in conn.exec_driver_sql(
             f"SELECT id, task_id, version FROM assignment WHERE id IN ({marks})"
         ).fetchall():  # fetchall: iterating the Result row by row cost ~3 µs a row
@@ -109,11 +104,19 @@ def _status_value(status: object) -> str:
     return Status(status).value
 
 
+def tasks_of_reports(session: Session, progress_ids: Iterable[int]) -> set[int]:
+    """The tasks the given reports are on (what a view must re-read after writing them)."""
+    ids = list(progress_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(Progress.task_id).where(Progress.id.in_(ids))))
+
+
 def _set_withdrawn(session: Session, progress_ids: Iterable[int], withdrawn: bool) -> set[int]:
     ids = list(progress_ids)
     if not ids:
         return set()
-    tasks = set(session.scalars(select(Progress.task_id).where(Progress.id.in_(ids))))
+    tasks = tasks_of_reports(session, ids)
     session.execute(update(Progress).where(Progress.id.in_(ids)).values(withdrawn=withdrawn))
     refresh_status(session, tasks)
     return tasks
@@ -149,7 +152,7 @@ def refresh_status(session: Session, task_ids: Iterable[int]) -> None:
     """Recompute the derived status of the given tasks from their latest reports."""
     conn = session.connection()
     changed = []
-    for marks in _chunks(sorted(set(task_ids)), 500):
+    for marks in id_lists(sorted(set(task_ids)), 500):
         current = dict(
             conn.exec_driver_sql(f"SELECT id, status FROM task WHERE id IN ({marks})").all()
         )

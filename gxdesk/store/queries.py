@@ -12,19 +12,22 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from gxdesk.core.deadlines import resolve_due
-from gxdesk.core.model import DeadlineKind, DeadlineSpec, Light, Period, Role, Status
+from gxdesk.core.deadlines import DueDate, explain_due
+from gxdesk.core.model import DeadlineKind, Light, Role, Status
 from gxdesk.core.status import DEFAULT_YELLOW_WORKDAYS, light_for
 from gxdesk.core.views import (
     AssignmentView,
     CategoryRow,
     PlanInfo,
     ProgressView,
+    TaskDetail,
     TaskRow,
     UnitRow,
 )
-from gxdesk.core.workdays import CalendarUnknownError, DayOverride, WorkdayCalendar
+from gxdesk.core.workdays import DayOverride, WorkdayCalendar
+from gxdesk.store.chunks import chunks, marks
 from gxdesk.store.database import Database
+from gxdesk.store.deadline_columns import DEADLINE_SELECT, spec_from_row
 
 _date = dt.date.fromisoformat
 _STATUS_OF = {s.value: s for s in Status}
@@ -71,13 +74,11 @@ def load_calendar(db: Database) -> WorkdayCalendar:
     )
 
 
-_KINDS = frozenset(k.value for k in DeadlineKind)
 _STATUSES = frozenset(st.value for st in Status)
 
-_LIST_SQL = """
+_LIST_SQL = f"""
 SELECT t.id, t.plan_id, t.category_id, c.seq, c.title, t.seq, t.name, t.requirement,
-       t.deadline_text, t.deadline_kind, t.deadline_due, t.deadline_workdays,
-       t.deadline_period, t.deadline_inferred, t.deadline_review, t.units_text,
+       {DEADLINE_SELECT}, t.deadline_inferred, t.units_text,
        t.units_inferred, t.units_review, t.status, t.version,
        p.text, u.name, p.reported_at
 FROM task t
@@ -109,54 +110,66 @@ def list_tasks(
         issued = _d(issued_text)
         rows = conn.execute(_LIST_SQL, (plan_id,)).fetchall()
     # Few distinct (deadline, status) pairs recur over thousands of rows: resolve each once.
-    resolved: dict[tuple, tuple[DeadlineKind, dt.date | None, str, int | None, Status, Light]] = {}
+    resolved: dict[tuple[object, ...], tuple[DeadlineKind, DueDate, Status, Light]] = {}
     workdays_until = calendar.workdays_between
-    no_issue = "未设置印发日期，无法计算"
     out = []
     append = out.append
-    for r in rows:
-        key = (r[9], r[10], r[11], r[12], r[18])
+    for (
+        task_id, plan, category_id, category_seq, category_title, seq, name, requirement,
+        d_text, d_kind, d_due, d_workdays, d_period, d_review, d_inferred, units_text,
+        units_inferred, units_review, status_text, version,
+        latest_text, latest_unit, latest_at,
+    ) in rows:  # fmt: skip
+        key = (d_kind, d_due, d_workdays, d_period, status_text)
         found = resolved.get(key)
         if found is None:
-            kind = DeadlineKind(r[9]) if r[9] in _KINDS else DeadlineKind.NONE
-            spec = DeadlineSpec(r[8], kind, _d(r[10]), r[11], Period(r[12]) if r[12] else None)
-            note = no_issue if kind is DeadlineKind.RELATIVE and issued is None else ""
-            missing = None
-            try:
-                due = resolve_due(spec, issued=issued, calendar=calendar, on=on, year=year)
-            except CalendarUnknownError as exc:
-                due, note, missing = None, str(exc), exc.year
-            status = Status(r[18]) if r[18] in _STATUSES else Status.NOT_STARTED
-            light = light_for(status, due, on, workdays_until, yellow_workdays)
-            found = resolved[key] = (kind, due, note, missing, status, light)
-        kind, due, note, missing, status, light = found
-        latest_at = r[22]
+            spec = spec_from_row(d_text, d_kind, d_due, d_workdays, d_period)
+            deadline = explain_due(spec, issued=issued, calendar=calendar, on=on, year=year)
+            status = Status(status_text) if status_text in _STATUSES else Status.NOT_STARTED
+            light = light_for(status, deadline.due, on, workdays_until, yellow_workdays)
+            found = resolved[key] = (spec.kind, deadline, status, light)
+        kind, deadline, status, light = found
         append(
             TaskRow(
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], kind, due,
-                r[13] == 1, r[14] == 1, r[15], r[16] == 1, r[17] == 1, status, light,
-                r[20] or "", r[21] or "", _datetime(latest_at) if latest_at else None,
-                r[19], note, missing,
+                task_id, plan, category_id, category_seq, category_title, seq, name,
+                requirement, d_text, kind, deadline.due, d_inferred == 1, d_review == 1,
+                units_text, units_inferred == 1, units_review == 1, status, light,
+                latest_text or "", latest_unit or "",
+                _datetime(latest_at) if latest_at else None,
+                version, deadline.note, deadline.missing_year,
             )
         )  # fmt: skip
     return out
 
 
-def _chunks(ids: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
+def task_detail(db: Database, task_id: int) -> TaskDetail | None:
+    """The task's own fields for the detail pane; None if there is no such task."""
+    with db.raw() as conn:
+        r = conn.execute(
+            "SELECT t.id, coalesce(c.title, ''), t.seq, t.name, t.requirement, t.deadline_text,"
+            " t.deadline_inferred, t.deadline_review, t.units_text, t.units_inferred,"
+            " t.units_review, t.status FROM task t LEFT JOIN category c ON c.id = t.category_id"
+            " WHERE t.id = ?",
+            (task_id,),
+        ).fetchone()
+    if r is None:
+        return None
+    return TaskDetail(
+        r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]), r[8], bool(r[9]),
+        bool(r[10]), r[11],
+    )  # fmt: skip
 
 
 def assignments(db: Database, task_ids: Sequence[int]) -> dict[int, list[AssignmentView]]:
     """The units assigned to each task, in the order the plan names them."""
     found: dict[int, list[AssignmentView]] = defaultdict(list)
     with db.raw() as conn:
-        for chunk in _chunks(list(task_ids)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(list(task_ids)):
+            in_list = marks(len(chunk))
             for r in conn.execute(
                 f"SELECT a.id, a.task_id, a.unit_id, u.name, a.role, u.is_group, a.inferred,"
                 f" a.version, a.position FROM assignment a JOIN unit u ON u.id = a.unit_id"
-                f" WHERE a.task_id IN ({marks}) ORDER BY a.task_id, a.position, a.id",
+                f" WHERE a.task_id IN ({in_list}) ORDER BY a.task_id, a.position, a.id",
                 chunk,
             ):
                 found[r[1]].append(
@@ -200,11 +213,11 @@ def latest_progress(db: Database, task_ids: Sequence[int]) -> dict[int, list[Pro
     """The latest report of each reporting unit of each task."""
     found: dict[int, list[ProgressView]] = defaultdict(list)
     with db.raw() as conn:
-        for chunk in _chunks(list(task_ids)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(list(task_ids)):
+            in_list = marks(len(chunk))
             sql = (
                 f"SELECT {_PROGRESS_COLUMNS} FROM progress p JOIN unit u ON u.id = p.unit_id"
-                f" WHERE p.task_id IN ({marks}) AND p.withdrawn = FALSE AND p.id = ("
+                f" WHERE p.task_id IN ({in_list}) AND p.withdrawn = FALSE AND p.id = ("
                 " SELECT p2.id FROM progress p2 WHERE p2.assignment_id = p.assignment_id"
                 " AND p2.unit_id = p.unit_id AND p2.withdrawn = FALSE"
                 " ORDER BY p2.reported_at DESC, p2.id DESC LIMIT 1)"

@@ -16,12 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import IntEnum
 
-import chinese_calendar
-from sqlalchemy.orm import Session
-
-from gxdesk.core.workdays import PACKAGE_YEARS, DayOverride, WorkdayCalendar
-from gxdesk.store.calendar import EnteredYear, entered_year, entered_years, expand, replace_year
-from gxdesk.store.changes import Change
+from gxdesk.core.workdays import PACKAGE_YEARS, DayOverride, WorkdayCalendar, built_in_days
+from gxdesk.store.calendar import EnteredYear, expand, read_year, set_year
 from gxdesk.ui.commands import SymmetricCommand, push
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.labels import cn_date, cn_weekday
@@ -33,40 +29,8 @@ REST, WORK = "休息", "上班"
 REST_COLOR, REST_BACKGROUND = "#c5221f", "#fde7e4"  # 放假: red "休" on pale red
 WORK_COLOR, WORK_BACKGROUND = "#1a56b0", "#e3edfb"  # 调休上班: blue "班" on pale blue
 WEEKEND_COLOR = "#8a8a8a"
-HOLIDAY_NAMES = {  # chinese_calendar's names, as the State Council's notice says them
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
-}
-
-
 def kind_text(is_workday: bool) -> str:
     return WORK if is_workday else REST
-
-
-def built_in_days(year: int) -> list[DayOverride]:
-    """The package's holidays and 调休 working days of ``year``, named in Chinese."""
-    days = [
-        DayOverride(d, False, HOLIDAY_NAMES.get(name, name))
-        for d, name in chinese_calendar.holidays.items()
-        if d.year == year
-    ]
-    days += [
-        DayOverride(d, True, HOLIDAY_NAMES.get(name, name) + "调休")
-        for d, name in chinese_calendar.workdays.items()
-        if d.year == year
-    ]
-    return sorted(days, key=lambda o: o.day)
-
-
-def set_year(session: Session, year: int, entry: EnteredYear | None) -> Change:
-    """The undoable edit: ``year``'s entries become ``entry``; ``before`` is what they were."""
-    return Change(reload=True, before=replace_year(session, year, entry))
 
 
 class DayColumn(IntEnum):
@@ -379,9 +343,7 @@ class CalendarDialog(QtWidgets.QDialog):
         """Read ``year`` from the database and show it."""
         db = self.context.db
         assert db is not None
-        with db.reading() as session:
-            self._stored = entered_year(session, year)
-            entered = entered_years(session)
+        self._stored, entered = read_year(db, year)
         self._year = year
         if year in PACKAGE_YEARS:
             days = built_in_days(year)

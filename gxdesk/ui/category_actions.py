@@ -7,7 +7,7 @@ before the data, must not import.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from gxdesk.store.changes import Change, EditError
 from gxdesk.store.edits import (
@@ -21,6 +21,9 @@ from gxdesk.ui.category_tree import CategoryTree
 from gxdesk.ui.commands import StoreCommand, SymmetricCommand, push
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.qt import QtGui, QtWidgets
+
+if TYPE_CHECKING:
+    from gxdesk.store.changes import Transaction
 
 
 class CategoryActions:
@@ -49,12 +52,12 @@ class CategoryActions:
             return
         state: dict[str, int] = {}
 
-        def do(session: Session) -> Change:
+        def do(session: Transaction) -> Change:
             change = add_category(session, plan_id, title)
             state["id"] = change.before
             return change
 
-        def undo(session: Session) -> Change:
+        def undo(session: Transaction) -> Change:
             return remove_category(session, state["id"])
 
         self._push(StoreCommand(self.context, f"新建类别：{title.strip()}", do, undo))
@@ -77,12 +80,12 @@ class CategoryActions:
             return
         state: dict[str, tuple[int, ...]] = {}
 
-        def do(session: Session) -> Change:
+        def do(session: Transaction) -> Change:
             change = move_category(session, category_id, delta)
             state.setdefault("before", change.before)
             return change
 
-        def undo(session: Session) -> Change:
+        def undo(session: Transaction) -> Change:
             return reorder_categories(session, plan_id, state["before"])
 
         self._push(StoreCommand(self.context, "调整类别顺序", do, undo))

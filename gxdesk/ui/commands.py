@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from gxdesk.store.changes import Change
-from gxdesk.store.progress import ReportInput, add_reports, restore_reports, withdraw_reports
-from gxdesk.store.schema import Progress
+from gxdesk.store.progress import (
+    ReportInput,
+    add_reports,
+    restore_reports,
+    tasks_of_reports,
+    withdraw_reports,
+)
 from gxdesk.ui.qt import QtGui
 
 if TYPE_CHECKING:
+    from gxdesk.store.changes import Transaction
     from gxdesk.ui.context import AppContext
 
 EditFunction = Callable[..., Change]
@@ -32,8 +35,8 @@ class StoreCommand(QtGui.QUndoCommand):
         self,
         context: AppContext,
         text: str,
-        do: Callable[[Session], Change],
-        undo: Callable[[Session], Change],
+        do: Callable[[Transaction], Change],
+        undo: Callable[[Transaction], Change],
     ) -> None:
         super().__init__(text)
         self._context = context
@@ -41,7 +44,7 @@ class StoreCommand(QtGui.QUndoCommand):
         self._undo = undo
         self._applied = False
 
-    def _run(self, step: Callable[[Session], Change]) -> Change:
+    def _run(self, step: Callable[[Transaction], Change]) -> Change:
         db = self._context.db
         assert db is not None
         with db.transaction() as session:
@@ -73,12 +76,12 @@ class SymmetricCommand(StoreCommand):
     ) -> None:
         self._before: Any = None
 
-        def do(session: Session) -> Change:
+        def do(session: Transaction) -> Change:
             change = fn(session, *target, value)
             self._before = change.before
             return change
 
-        def undo(session: Session) -> Change:
+        def undo(session: Transaction) -> Change:
             return fn(session, *target, self._before)
 
         super().__init__(context, text, do, undo)
@@ -90,16 +93,13 @@ class AddReportsCommand(StoreCommand):
     def __init__(self, context: AppContext, text: str, reports: Sequence[ReportInput]) -> None:
         self.progress_ids: list[int] = []
 
-        def do(session: Session) -> Change:
+        def do(session: Transaction) -> Change:
             if self.progress_ids:
                 return Change(tasks=frozenset(restore_reports(session, self.progress_ids)))
             self.progress_ids = add_reports(session, reports)
-            tasks = session.scalars(
-                select(Progress.task_id).where(Progress.id.in_(self.progress_ids))
-            ).all()
-            return Change(tasks=frozenset(tasks))
+            return Change(tasks=frozenset(tasks_of_reports(session, self.progress_ids)))
 
-        def undo(session: Session) -> Change:
+        def undo(session: Transaction) -> Change:
             return Change(tasks=frozenset(withdraw_reports(session, self.progress_ids)))
 
         super().__init__(context, text, do, undo)

@@ -52,8 +52,8 @@ if TYPE_CHECKING:
     from gxdesk.store.changes import Change
     from gxdesk.store.database import Database
     from gxdesk.ui.jobs import Job, JobControl, JobRunner
-    from gxdesk.ui.main_window import MainWindow
     from gxdesk.ui.settings import Preferences
+    from gxdesk.ui.shell import WindowShell
 
 
 class AppContext(QtCore.QObject):
@@ -78,7 +78,7 @@ class AppContext(QtCore.QObject):
         self.preferences = preferences
         self._jobs = jobs  # made on first use: nothing runs off the GUI thread before show
         self.undo_stack = QtGui.QUndoStack(self)
-        self.window: MainWindow | None = None
+        self.window: WindowShell | None = None
 
     @property
     def jobs(self) -> JobRunner:

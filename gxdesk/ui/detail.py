@@ -3,24 +3,21 @@
 Field edits are saved when a field is left (there is no 保存 button to forget);
 each is one undoable command. The pane refreshes itself from the context's
 ``changed`` signal, never because another view told it to. It writes through
-the ORM, so the window builds it in its deferred start-up phase.
+the ORM (through store edits), so the window builds it in its deferred start-up phase.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from gxdesk.core.deadlines import parse_deadline, resolve_due
+from gxdesk.core.deadlines import explain_due, parse_deadline
 from gxdesk.core.model import DeadlineKind, Status, UnitRef
-from gxdesk.core.views import AssignmentView
+from gxdesk.core.views import AssignmentView, TaskDetail
 from gxdesk.core.workbook_data import UnitReport
-from gxdesk.core.workdays import CalendarUnknownError
 from gxdesk.store import queries
 from gxdesk.store.changes import Change, EditError, TaskEdit, UnitsEdit
 from gxdesk.store.edits import edit_task, set_task_units
 from gxdesk.store.progress import ReportInput
-from gxdesk.store.schema import Category, Task
 from gxdesk.ui.commands import AddReportsCommand, SymmetricCommand, push
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.history_model import AssignmentModel, ProgressHistoryModel
@@ -29,46 +26,8 @@ from gxdesk.ui.qt import QtCore, QtWidgets, Signal
 from gxdesk.ui.units_dialog import UnitsDialog
 
 
-@dataclass(frozen=True)
-class TaskDetail:
-    """The edited task's own fields, copied out of the ORM row."""
-
-    id: int
-    category_title: str
-    seq: int
-    name: str
-    requirement: str
-    deadline_text: str
-    deadline_inferred: bool
-    deadline_review: bool
-    units_text: str
-    units_inferred: bool
-    units_review: bool
-    status: str
-
-
 def load_detail(context: AppContext, task_id: int) -> TaskDetail | None:
-    if context.db is None:
-        return None
-    with context.db.reading() as session:
-        t = session.get(Task, task_id)
-        if t is None:
-            return None
-        cat = session.get(Category, t.category_id)
-        return TaskDetail(
-            t.id,
-            cat.title if cat else "",
-            t.seq,
-            t.name,
-            t.requirement,
-            t.deadline_text,
-            t.deadline_inferred,
-            t.deadline_review,
-            t.units_text,
-            t.units_inferred,
-            t.units_review,
-            t.status,
-        )
+    return queries.task_detail(context.db, task_id) if context.db is not None else None
 
 
 def describe_deadline(context: AppContext, text: str) -> str:
@@ -85,20 +44,19 @@ def describe_deadline(context: AppContext, text: str) -> str:
         words = f"{words}（{PERIOD_LABELS[spec.period]}）"
     if spec.kind in (DeadlineKind.RELATIVE, DeadlineKind.PER_EVENT):
         words = f"{words}：{spec.workdays} 个工作日"
-    try:
-        due = resolve_due(
-            spec,
-            issued=plan.issued_on if plan else None,
-            calendar=context.calendar,
-            on=context.on,
-            year=plan.year if plan else None,
-        )
-    except CalendarUnknownError as exc:
-        return f"{words} · {unknown_year_text(exc.year)}"
-    if due is not None:
-        return f"{words} · 截止 {cn_date(due)}"
-    if spec.kind is DeadlineKind.RELATIVE:
-        return f"{words} · 计划未设印发日期，暂无法计算"
+    deadline = explain_due(
+        spec,
+        issued=plan.issued_on if plan else None,
+        calendar=context.calendar,
+        on=context.on,
+        year=plan.year if plan else None,
+    )
+    if deadline.missing_year is not None:
+        return f"{words} · {unknown_year_text(deadline.missing_year)}"
+    if deadline.due is not None:
+        return f"{words} · 截止 {cn_date(deadline.due)}"
+    if deadline.note:
+        return f"{words} · {deadline.note}"
     return words
 
 

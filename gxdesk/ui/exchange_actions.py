@@ -16,10 +16,10 @@ from gxdesk.ui.qt import QtGui, QtWidgets
 if TYPE_CHECKING:
     from gxdesk.store.merge import MergePlan
     from gxdesk.ui.context import AppContext
-    from gxdesk.ui.main_window import MainWindow
+    from gxdesk.ui.shell import WindowShell
 
 
-def install(window: MainWindow, context: AppContext) -> ExchangeActions:
+def install(window: WindowShell, context: AppContext) -> ExchangeActions:
     """Adds the Excel exchange actions to the window's 文件 menu; the window keeps the result."""
     menu = window.menu_file
     menu.addSeparator()
@@ -38,7 +38,7 @@ def install(window: MainWindow, context: AppContext) -> ExchangeActions:
 
 
 class ExchangeActions:
-    def __init__(self, window: MainWindow, context: AppContext) -> None:
+    def __init__(self, window: WindowShell, context: AppContext) -> None:
         from gxdesk.ui.unit_fill_actions import UnitFillActions
 
         self.window = window

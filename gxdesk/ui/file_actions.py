@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gxdesk.store.changes import RELOAD
 from gxdesk.store.database import DatabaseError, backup_database, open_database, restore_database
 from gxdesk.ui.jobs import Job
-from gxdesk.ui.plan_import import PLAN_FILTER, ImportOutcome, import_plan, is_plan_file
+from gxdesk.ui.plan_import import PLAN_FILTER, import_plan, is_plan_file
 from gxdesk.ui.qt import QtGui, QtWidgets
 from gxdesk.ui.settings import WindowState
 
 if TYPE_CHECKING:
+    from gxdesk.ops.plan_import import PlanImported
     from gxdesk.ui.context import AppContext
-    from gxdesk.ui.main_window import MainWindow
+    from gxdesk.ui.shell import WindowShell
 
 DB_FILTER = "gxdesk 数据库 (*.sqlite *.db);;所有文件 (*)"
 
 
 class FileActions:
-    def __init__(self, window: MainWindow, context: AppContext, state: WindowState) -> None:
+    def __init__(self, window: WindowShell, context: AppContext, state: WindowState) -> None:
         self.window = window
         self.context = context
         self.state = state
@@ -151,7 +153,11 @@ class FileActions:
         if path:
             self.start_import(Path(path))
 
-    def start_import(self, path: Path, year: int | None = None) -> Job | None:
+    def start_import(
+        self, path: Path, year: int | None = None, issued: dt.date | None = None
+    ) -> Job | None:
+        """Import ``path`` as a job; ``issued`` is the plan's issue date (relative deadlines
+        count from it), else the plan has none until 设置印发日期."""
         db = self.context.db
         if db is None:
             return None
@@ -159,7 +165,7 @@ class FileActions:
             self._fail("无法导入", ValueError(f"只能导入 .txt、.docx 或 .xlsx 文件：{path.name}"))
             return None
 
-        def done(outcome: ImportOutcome) -> None:
+        def done(outcome: PlanImported) -> None:
             self.context.plan = None
             self.context.reload_plan()
             self.context.notify(RELOAD)
@@ -182,13 +188,13 @@ class FileActions:
                     2100,
                 )
                 if ok:
-                    self.start_import(path, year_)
+                    self.start_import(path, year_, issued)
                 return
             self._fail("导入失败", exc)
 
         self.last_job = self.context.run_job(
             f"正在导入 {path.name}",
-            lambda control: import_plan(db, path, control, year=year),
+            lambda control: import_plan(db, path, control, year=year, issued=issued),
             done,
             failed,
         )

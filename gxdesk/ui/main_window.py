@@ -34,6 +34,7 @@ from gxdesk.ui.filter_bar import FilterBar
 from gxdesk.ui.labels import CALENDAR_MENU, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
+from gxdesk.ui.shell import WindowShell
 from gxdesk.ui.task_model import Column, TaskFilter, TaskRoles, TaskTableModel
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def splitter_sizes(width: int) -> list[int]:
     return [tree, max(_NAME_MIN_WIDTH, width - tree - detail), detail]
 
 
-class MainWindow(QtWidgets.QMainWindow):
+class MainWindow(WindowShell):
     loaded = Signal()  # the data are on screen (step 2)
     ready = Signal()  # every command is wired (step 3)
 

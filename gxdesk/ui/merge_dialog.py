@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
 from gxdesk.core.workbook_data import LEAD_COLUMNS, UNIT_COLUMNS
 from gxdesk.store.changes import Change
 from gxdesk.store.merge import (
@@ -28,6 +26,7 @@ from gxdesk.ui.commands import StoreCommand
 from gxdesk.ui.qt import Qt, QtCore, QtWidgets, Signal
 
 if TYPE_CHECKING:
+    from gxdesk.store.changes import Transaction
     from gxdesk.ui.context import AppContext
 
 COLUMNS = ("文件", "单位", "行", "任务", "结果", "说明", "采用文件")
@@ -295,10 +294,10 @@ class MergeBatchCommand(StoreCommand):
         self.batch_id = batch_id
         self.withdrawn: list[int] = []
 
-        def do(session: Session) -> Change:
+        def do(session: Transaction) -> Change:
             return Change(tasks=frozenset(restore_batch(session, batch_id, self.withdrawn)) | tasks)
 
-        def undo(session: Session) -> Change:
+        def undo(session: Transaction) -> Change:
             self.withdrawn, changed = withdraw_batch(session, batch_id)
             return Change(tasks=frozenset(changed) | tasks)
 

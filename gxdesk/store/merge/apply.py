@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from gxdesk.core.bulk import bulk_work
+from gxdesk.store.chunks import id_lists, marks
 from gxdesk.store.database import Database, backup_database
 from gxdesk.store.merge.context import report_fingerprints
 from gxdesk.store.merge.records import (
@@ -136,11 +137,10 @@ def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: igno
     tasks: dict[int, int] = {}
     assignments: dict[int, int] = {}
     ids = sorted({a for a, _ in pairs})
-    for start in range(0, len(ids), 900):
-        marks = ",".join(str(int(i)) for i in ids[start : start + 900])
+    for in_list in id_lists(ids):
         for a_id, task_id, a_version, t_version in execute(
             "SELECT a.id, a.task_id, a.version, t.version FROM assignment a"
-            f" JOIN task t ON t.id = a.task_id WHERE a.id IN ({marks})"
+            f" JOIN task t ON t.id = a.task_id WHERE a.id IN ({in_list})"
         ):
             assignments[a_id] = a_version
             tasks[task_id] = t_version
@@ -159,10 +159,9 @@ def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: igno
             changed.append("有单位的进展已被录入、撤回或恢复")
     shas = sorted({f.sha256 for f in files})
     if shas:
-        marks = ",".join("?" * len(shas))
         merged = execute(
             "SELECT f.file_name FROM merged_file f JOIN merge_batch b ON b.id = f.batch_id"
-            f" WHERE b.undone_at IS NULL AND f.sha256 IN ({marks})",
+            f" WHERE b.undone_at IS NULL AND f.sha256 IN ({marks(len(shas))})",
             tuple(shas),
         ).fetchall()
         if merged:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gxdesk.store import queries
+from gxdesk.store.chunks import chunks, id_lists, marks
 from gxdesk.store.database import Database
 from gxdesk.store.exports import (
     LatestReport,
@@ -40,12 +41,10 @@ def report_fingerprints(
     found: dict[tuple[int, int], tuple[int, int]] = {}
 
     def run(conn: Any) -> None:
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            marks = ",".join(str(int(i)) for i in chunk)
+        for in_list in id_lists(ids):
             for a, u, n, top in conn.execute(
                 "SELECT assignment_id, unit_id, count(*), max(id) FROM progress"
-                f" WHERE assignment_id IN ({marks}) AND unit_id IN ({units}) AND withdrawn = FALSE"
+                f" WHERE assignment_id IN ({in_list}) AND unit_id IN ({units}) AND withdrawn = FALSE"
                 " GROUP BY assignment_id, unit_id"
             ):
                 if (a, u) in pairs:
@@ -106,12 +105,10 @@ class MergeContext:
         if not ids:
             return
         with db.raw() as conn:
-            for start in range(0, len(ids), 900):
-                chunk = ids[start : start + 900]
-                marks = ",".join("?" * len(chunk))
+            for chunk in chunks(ids):
                 for e, p, u, r in conn.execute(
                     "SELECT export_id, plan_id, unit_id, plan_revision FROM export_record"
-                    f" WHERE export_id IN ({marks})",
+                    f" WHERE export_id IN ({marks(len(chunk))})",
                     chunk,
                 ):
                     self.exports[e] = (p, u, r)
