@@ -36,8 +36,12 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from gxdesk.core.workdays import CalendarUnknownError
     from gxdesk.exchange.safety import BadFileError
     from gxdesk.store.database import DatabaseError
+    from gxdesk.store.merge.records import StalePlanError  # another clerk merged meanwhile
 
-    return (CliError, PlanError, BadFileError, DatabaseError, CalendarUnknownError, OSError)
+    return (
+        CliError, PlanError, BadFileError, DatabaseError, CalendarUnknownError, StalePlanError,
+        OSError,
+    )  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
