@@ -14,10 +14,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gxdesk.cli import exchange, gui, maintenance, plan
+from gxdesk.cli import exchange, gui, maintenance, plan, server
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser, db_arg
 
-GROUPS = (gui, plan, exchange, maintenance)
+GROUPS = (gui, plan, exchange, maintenance, server)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,6 +24,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     db.close()
+    if db.is_server:  # the server keeps its own integrity; opening checked the schema
+        print(f"服务器数据库可用：{db.label}")
+        return 0
     problems = check_database(db.path)
     for line in problems:
         print(line)
@@ -37,6 +40,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from gxdesk.store.database import backup_database
 
     db = open_db(args)
+    if db.is_server:  # a portable SQLite file of the whole server database
+        from gxdesk.store.server.copy import copy_database
+
+        try:
+            copy_database(db, args.out, replace=True)
+        finally:
+            db.close()
+        print(f"已备份到 {args.out}")
+        return 0
     db.close()
     backup_database(db.path, args.out)
     print(f"已备份到 {args.out}")
@@ -48,6 +60,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from gxdesk.store.database import restore_database
 
     target = args.db or default_database()
+    if isinstance(target, str):
+        raise CliError("服务器数据库请用 copy-to 从备份文件复制到一个新的空库")
     restore_database(args.file, target)
     print(f"已从 {args.file} 恢复 {target}")
     return 0

@@ -11,6 +11,7 @@ while readers never wait. ``raw()`` hands out pooled read-only connections.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 _POOL = 4  # idle read connections kept
+# the store's id allocation, answered over all rows even for a unit's account
+_MAX_ID = re.compile(r'^SELECT max\(id\) FROM "?(\w+)"?$')
 
 
 class ServerDatabase(Database):
@@ -109,6 +112,7 @@ def _make_engine(url: str) -> tuple[Engine, sessionmaker[Session]]:
             sqlite_shaped(cursor)
             if "?" in statement:
                 statement = to_pyformat(statement)
+            statement = _MAX_ID.sub(r"SELECT gxdesk_max_id('\1')", statement)
         return statement, parameters
 
     @event.listens_for(engine, "begin")

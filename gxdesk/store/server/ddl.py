@@ -39,6 +39,17 @@ END $$
 
 SERVER_EXTRAS = [
     _NEXT_ID_FUNCTION,
+    # the highest id of a table, whoever asks: the store hands out ids as max(id) + 1,
+    # and a unit's account sees only some rows (gxdesk.store.server.roles)
+    """
+CREATE OR REPLACE FUNCTION gxdesk_max_id(t regclass) RETURNS integer
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+    DECLARE found integer;
+    BEGIN
+        EXECUTE format('SELECT max(id) FROM %s', t) INTO found;
+        RETURN found;
+    END $$""",
+
     # SQLite's scalar max(a, b), which the store's SQL uses
     "CREATE FUNCTION max(a bigint, b bigint) RETURNS bigint"
     " LANGUAGE sql IMMUTABLE AS 'SELECT greatest(a, b)'",
