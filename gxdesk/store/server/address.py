@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
+from gxdesk.store.database import DatabaseError
+
 SCHEMES = ("postgresql://", "postgres://")
 
 
-class AddressError(ValueError):
+class AddressError(DatabaseError):
     """An address that cannot be used; the message is for the clerk."""
 
 
