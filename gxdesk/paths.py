@@ -48,7 +48,7 @@ def default_database() -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         seed = seed_database()
         if seed.exists():
-            tmp = target.with_name(target.name + ".part")
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
             shutil.copyfile(seed, tmp)
             tmp.replace(target)
     return target

@@ -87,7 +87,7 @@ def test_copy_to_server_and_back_keeps_every_row(year: Path, pg_url: str, tmp_pa
     back = tmp_path / "back.sqlite"
     ok(pg_url, "copy-to", str(back))
     assert dump_file(back) == original
-    assert ok(str(back), "check").startswith("数据库完好")
+    assert "数据库完好" in ok(str(back), "check")
     # the copies answer as the original does
     listing = ok(str(year), "tasks", "--json", "--on", "2014-10-20")
     assert ok(pg_url, "tasks", "--json", "--on", "2014-10-20") == listing

@@ -114,7 +114,7 @@ def test_migration_backs_up_then_upgrades(tmp_path: Path, monkeypatch: pytest.Mo
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
     assert conn.execute("SELECT name, email FROM unit").fetchall() == [("市财政局", "")]
     conn.close()
-    backups = list(tmp_path.glob(f"old.v{SCHEMA_VERSION}-*.bak.sqlite"))
+    backups = list((tmp_path / "backups").glob(f"old.v{SCHEMA_VERSION}-*.sqlite"))
     assert len(backups) == 1
     assert check_database(backups[0]) == []
     conn = sqlite3.connect(backups[0])
@@ -153,7 +153,7 @@ def test_backup_and_restore(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT name FROM unit").fetchall() == [("市审计局",)]
     conn.close()
-    assert list(tmp_path.glob("live.before-restore-*.sqlite"))
+    assert list((tmp_path / "backups").glob("live.restore-*.sqlite"))
 
 
 def test_restore_refuses_a_bad_backup(tmp_path: Path) -> None:

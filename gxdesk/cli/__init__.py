@@ -14,10 +14,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gxdesk.cli import exchange, gui, maintenance, plan, server
+from gxdesk.cli import exchange, gui, maintenance, plan, report, server
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser, db_arg
 
-GROUPS = (gui, plan, exchange, maintenance, server)
+GROUPS = (gui, plan, exchange, maintenance, report, server)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,12 +36,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from gxdesk.core.workdays import CalendarUnknownError
     from gxdesk.exchange.safety import BadFileError
     from gxdesk.store.database import DatabaseError
-    from gxdesk.store.merge.records import StalePlanError  # another clerk merged meanwhile
+    from gxdesk.store.merge import StalePlanError
 
-    return (
-        CliError, PlanError, BadFileError, DatabaseError, CalendarUnknownError, StalePlanError,
-        OSError,
-    )  # fmt: skip
+    return (CliError, PlanError, BadFileError, DatabaseError, CalendarUnknownError, StalePlanError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,17 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _known_errors() as exc:
         print(f"gxdesk: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Exception as exc:  # a server's refusal (e.g. a unit account's permission): one line
-        from gxdesk.store.server.connect import server_failure
-
-        reason = server_failure(exc)
-        if reason is None:
-            raise
-        print(f"gxdesk: {reason}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("gxdesk: 已取消", file=sys.stderr)
         return 130
+    except Exception as exc:  # a failing disk or file, a server's refusal: one line, no traceback
+        from gxdesk.store.errors import describe
+        from gxdesk.store.server.connect import server_failure
+
+        line = server_failure(exc) or describe(exc)
+        if line is None:
+            raise
+        print(f"gxdesk: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,8 +46,22 @@ def db_arg(text: str) -> str | Path:
     return Path(text)
 
 
-def open_db(args: argparse.Namespace) -> Database:
+def open_db(args: argparse.Namespace, *, write: bool = False) -> Database:
+    """The database of ``--db`` (or the user's own, created from the seed on first use).
+
+    Only a command that writes (``write=True``) may create a file given by
+    ``--db``, and it holds the writer lock (:mod:`gxdesk.store.lock`) until
+    ``close()``: a second writer gets who holds it, not a ``database is locked``.
+    """
     from gxdesk.paths import default_database
     from gxdesk.store.database import open_database
+    from gxdesk.store.location import sync_warning
 
-    return open_database(args.db or default_database())
+    path = args.db or default_database()
+    db = open_database(path, create=write)
+    if write:
+        db.lock_for_writing()
+        warning = None if db.is_server else sync_warning(path)
+        if warning:
+            print(f"gxdesk: {warning}", file=sys.stderr)
+    return db

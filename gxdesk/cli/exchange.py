@@ -38,7 +38,7 @@ def cmd_export_units(args: argparse.Namespace) -> int:
     from gxdesk.store.exports import unreachable_tasks
     from gxdesk.store.queries import current_plan
 
-    db = open_db(args)
+    db = open_db(args, write=True)
     try:
         try:
             files = export_units(db, args.dir, unit_names=args.unit)
@@ -65,7 +65,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(f"跳过临时文件：{s.name}", file=sys.stderr)
     if not files:
         raise CliError("没有可合并的文件")
-    db = open_db(args)
+    db = open_db(args, write=not args.dry_run)
     try:
         plan = preview_merge(db, files)
         result = None if args.dry_run else apply_merge(db, plan, note="命令行合并")

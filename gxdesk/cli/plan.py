@@ -40,7 +40,7 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise CliError(f"文件不存在：{args.file}")
     draft = read_plan_file(args.file, year=args.year, issued=args.issued)
-    db = open_db(args)  # only once the file is read: a bad file leaves no database behind
+    db = open_db(args, write=True)  # only once the file is read: a bad file leaves no database behind
     try:
         result = save_plan_draft(db, draft, args.file.name)
     finally:

@@ -35,6 +35,7 @@ from gxdesk.ops.progress import Cancelled, Step, never, no_step
 from gxdesk.store import queries
 from gxdesk.store.database import Database
 from gxdesk.store.exports import build_unit_sheet, record_exports, reporting_units
+from gxdesk.store.litter import clean_parts
 from gxdesk.store.merge import FilePlan, MergePlan, MergePlanner, refused_file
 
 
@@ -56,7 +57,12 @@ def export_units(
     step: Step = no_step,
     cancelled: Cancelled = never,
 ) -> list[ExportedFile]:
-    """One workbook per unit into ``folder``; every export is recorded for the merge."""
+    """One workbook per unit into ``folder``; every export is recorded for the merge.
+
+    Workbooks are written under temporary names, their export ids recorded in
+    one transaction, and only then renamed: killed, locked or out of disk, the
+    export leaves no workbook the database would refuse when it comes back.
+    """
     on = on or dt.date.today()
     folder = Path(folder)
     if not folder.is_dir():
@@ -72,21 +78,33 @@ def export_units(
     else:
         units = reporting_units(db, plan.id)
     tasks = queries.list_tasks(db, plan.id, on=on)
+    clean_parts(folder)  # temporaries of an earlier export that was killed
     done: list[tuple] = []
+    written: list[tuple[Path, Path]] = []  # (temporary, final) names
     out = []
-    for i, unit in enumerate(units):
-        if cancelled():
-            break
-        step(i, len(units), unit.name)
-        sheet = build_unit_sheet(db, plan.id, unit, on=on, tasks=tasks)
-        if not sheet.rows:
-            continue
-        path = folder / workbook_file_name(plan.year, unit.name, on)
-        write_unit_workbook(sheet, path)
-        done.append((sheet, path.name))
-        out.append(ExportedFile(unit.name, path, len(sheet.rows), sheet.meta.export_id))
-    with db.transaction() as session:
-        record_exports(session, done)
+    try:
+        for i, unit in enumerate(units):
+            if cancelled():
+                break
+            step(i, len(units), unit.name)
+            sheet = build_unit_sheet(db, plan.id, unit, on=on, tasks=tasks)
+            if not sheet.rows:
+                continue
+            path = folder / workbook_file_name(plan.year, unit.name, on)
+            tmp = folder / f".{path.stem}.{os.getpid()}.part.xlsx"
+            write_unit_workbook(sheet, tmp)
+            written.append((tmp, path))
+            done.append((sheet, path.name))
+            out.append(ExportedFile(unit.name, path, len(sheet.rows), sheet.meta.export_id))
+        # the export ids are recorded before any workbook takes its final name: a
+        # file the database does not know never reaches a unit
+        with db.transaction() as session:
+            record_exports(session, done)
+        for tmp, path in written:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _path in written:
+            tmp.unlink(missing_ok=True)
     step(len(units), len(units), "")
     return out
 

@@ -67,9 +67,13 @@ def read_plan_file(
 def save_plan_draft(
     db: Database, draft: PlanDraft, source_name: str, *, cancelled: Cancelled = never
 ) -> PlanImported:
-    """Write ``draft`` in one transaction; ``cancelled()`` is asked last inside it."""
+    """Write ``draft`` in one transaction, after a checked backup (in the rotating set);
+    ``cancelled()`` is asked last inside it."""
+    from gxdesk.store.backups import rotating_backup
     from gxdesk.store.plans import save_plan
 
+    if not db.is_server:  # a server keeps its own backups
+        rotating_backup(db.path, "import")
     with db.transaction() as session:
         result = save_plan(session, draft, source_name=source_name)
         if cancelled():  # the last point a cancel can reach: it rolls the write back

@@ -21,7 +21,7 @@ ORM models in agreement.
 
 from __future__ import annotations
 
-import datetime as dt
+import os
 import re
 import sqlite3
 import threading
@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
+
+    from gxdesk.store.lock import WriterLock
 
 APPLICATION_ID = 0x47584453  # "GXDS": marks a SQLite file as a gxdesk database
 
@@ -64,7 +66,7 @@ def migration_scripts() -> list[tuple[int, str]]:
 
 # The number of the newest migration file (a test checks they agree); a literal,
 # so that importing this module reads no files before the window is shown.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _statements(script: str) -> list[str]:
@@ -79,11 +81,32 @@ def _connect_raw(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def read_header(path: Path) -> tuple[int, int, int]:
-    """(application_id, user_version, table count) read without writing anything."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+def connect_existing(path: Path, *, query_only: bool = True) -> sqlite3.Connection:
+    """A connection to a file that must already exist; it never creates one.
+
+    Opened read-write even to read (``query_only`` stops this connection's own
+    writes): SQLite rolls back a hot journal — the ``-journal`` a crash left in
+    the middle of a commit — only on a connection that may write, and a
+    ``?mode=ro`` connection would lock the program out of its own file until then.
+    """
+    uri = f"{Path(path).resolve().as_uri()}?mode=rw"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn.execute("PRAGMA busy_timeout=5000")
+        if query_only:
+            conn.execute("PRAGMA query_only=1")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def read_header(path: Path) -> tuple[int, int, int]:
+    """(application_id, user_version, table count); a hot journal is rolled back first."""
+    from gxdesk.store.errors import sqlite_reason
+
+    try:
+        conn = connect_existing(path)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -92,44 +115,40 @@ def read_header(path: Path) -> tuple[int, int, int]:
             ).fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"不是有效的 gxdesk 数据库文件：{path.name}（{exc}）") from exc
+    except sqlite3.Error as exc:
+        raise DatabaseError(
+            f"不是有效的 gxdesk 数据库文件：{path.name}（{sqlite_reason(exc)}）"
+        ) from exc
     return app_id, version, tables
 
 
 def backup_database(src: Path, dest: Path) -> Path:
-    """Copy ``src`` to ``dest`` with SQLite's online backup API and verify the copy."""
-    dest = Path(dest)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
-    source = sqlite3.connect(src)
-    try:
-        target = sqlite3.connect(tmp)
-        try:
-            source.backup(target)
-            ok = target.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            target.close()
-    finally:
-        source.close()
-    if ok != "ok":
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"备份校验失败：{ok}")
-    tmp.replace(dest)
-    return dest
+    """Copy ``src`` to ``dest``: checked, with its checksum manifest (:mod:`.backups`)."""
+    from gxdesk.store.backups import make_backup
+
+    return make_backup(Path(src), Path(dest)).path
 
 
 def check_database(path: Path) -> list[str]:
-    """Integrity and foreign-key problems of the file, as readable lines (empty = fine)."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    """Integrity and foreign-key problems of the file, as readable lines (empty = fine).
+
+    Reads only (a hot journal is rolled back, nothing else is written); a file
+    too damaged to be read at all is one problem line, not an exception.
+    """
+    from gxdesk.store.errors import sqlite_reason
+
     try:
-        problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        problems += [
-            f"外键错误：表 {r[0]} 第 {r[1]} 行引用 {r[2]}"
-            for r in conn.execute("PRAGMA foreign_key_check")
-        ]
-    finally:
-        conn.close()
+        conn = connect_existing(path)
+        try:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            problems += [
+                f"外键错误：表 {r[0]} 第 {r[1]} 行引用 {r[2]}"
+                for r in conn.execute("PRAGMA foreign_key_check")
+            ]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return [f"无法读取数据库（{sqlite_reason(exc)}）"]
     return problems
 
 
@@ -144,6 +163,11 @@ def migrate(path: Path, *, backup_dir: Path | None = None) -> int:
         app_id, version, tables = read_header(path)
         if app_id != APPLICATION_ID and tables:
             raise DatabaseError(f"{path.name} 不是 gxdesk 数据库（是其他程序的 SQLite 文件）")
+        if version == 0 and tables:
+            raise DatabaseError(
+                f"{path.name} 的数据结构版本被改为 0，但文件中已有数据表：文件已被其他工具改动，"
+                "为保护数据不予打开，请从备份恢复"
+            )
         if version > SCHEMA_VERSION:
             raise NewerDatabaseError(
                 f"{path.name} 由更新版本的 gxdesk 创建（数据结构版本 {version}，"
@@ -152,9 +176,9 @@ def migrate(path: Path, *, backup_dir: Path | None = None) -> int:
         if version == SCHEMA_VERSION:
             return version
         if version > 0:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            where = backup_dir or path.parent
-            backup_database(path, where / f"{path.stem}.v{version}-{stamp}.bak.sqlite")
+            from gxdesk.store.backups import rotating_backup
+
+            rotating_backup(path, f"v{version}", folder=backup_dir)
     else:
         version = 0
     conn = _connect_raw(path)
@@ -182,24 +206,36 @@ def _make_engine(path: Path) -> tuple[Engine, sessionmaker[Session]]:
     from sqlalchemy import create_engine, event
     from sqlalchemy.orm import sessionmaker
 
-    engine = create_engine(f"sqlite:///{path}")
+    # mode=rw: a file moved away under the window is an error, not a new empty database
+    engine = create_engine(f"sqlite:///{Path(path).resolve().as_uri()}?mode=rw&uri=true")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy, not the driver, decide where transactions begin.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=5000")  # first: the others may wait for a lock
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=DELETE")
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=5000")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # a write takes the write lock at once; a read (Database.reading) does not, so
+        # reading goes on while another program writes
+        reading = conn.get_execution_options().get("gxdesk_reading", False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 class Database:
@@ -211,6 +247,18 @@ class Database:
         self.path = Path(path)
         self._engine: tuple[Engine, sessionmaker[Session]] | None = None
         self._lock = threading.Lock()
+        self._writer: WriterLock | None = None
+        self._identity = _identity(self.path)
+
+    def lock_for_writing(self, *, force: bool = False) -> None:
+        """Hold the one-writer lock beside the file until :meth:`close` (raises
+        :class:`gxdesk.store.lock.DatabaseLockedError` when another writer has it)."""
+        from gxdesk.store.lock import WriterLock
+
+        if self._writer is None:
+            lock = WriterLock(self.path)
+            lock.acquire(force=force)
+            self._writer = lock
 
     @property
     def label(self) -> str:
@@ -231,23 +279,33 @@ class Database:
     def sessions(self) -> sessionmaker[Session]:
         return self._orm()[1]
 
+    def check_same_file(self) -> None:
+        """Raise DatabaseError if the file was moved, deleted or replaced since it was
+        opened: a pooled connection would go on writing into the old, unlinked file."""
+        if _identity(self.path) != self._identity:
+            raise DatabaseError(
+                f"数据库文件已被移走、删除或替换：{self.path}，未写入任何内容，请重新打开数据库"
+            )
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed together, or not at all."""
+        self.check_same_file()
         with self.sessions.begin() as session:
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self.sessions() as session:
+        """A session for reading only: it does not take the write lock."""
+        bind = self.engine.execution_options(gxdesk_reading=True)
+        with self.sessions(bind=bind) as session:
             yield session
 
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """A plain read-only sqlite3 connection for list queries, closed afterwards."""
-        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect_existing(self.path)
         try:
-            conn.execute("PRAGMA busy_timeout=5000")
             yield conn
         finally:
             conn.close()
@@ -257,12 +315,19 @@ class Database:
             if self._engine is not None:
                 self._engine[0].dispose()
                 self._engine = None
+            if self._writer is not None:
+                self._writer.release()
+                self._writer = None
 
 
-def open_database(path: str | Path) -> Database:
-    """Open (creating or migrating as needed) the gxdesk database at ``path``.
+def open_database(path: str | Path, *, create: bool = True) -> Database:
+    """Open (migrating as needed) the gxdesk database at ``path``.
 
-    A ``postgresql://`` address opens the database on that server instead.
+    A ``postgresql://`` address opens the database on that server instead (which
+    the program never creates: the server's administrator does).
+
+    Only a caller that writes passes ``create=True``: a read on a mistyped path
+    must not leave a new empty database behind (nor grow a zero-byte file into one).
     """
     if isinstance(path, str) and path.lower().startswith(("postgresql://", "postgres://")):
         from gxdesk.store.server.database import open_server
@@ -271,19 +336,52 @@ def open_database(path: str | Path) -> Database:
     path = Path(path)
     if not path.parent.exists():
         raise DatabaseError(f"目录不存在：{path.parent}")
+    if path.is_dir():
+        raise DatabaseError(f"{path} 是文件夹，不是数据库文件")
+    from gxdesk.store.location import check_location
+
+    check_location(path)
+    if not create:
+        if not path.exists():
+            raise DatabaseError(f"数据库文件不存在：{path}")
+        if path.stat().st_size == 0:
+            raise DatabaseError(f"{path.name} 是空文件（0 字节），不是 gxdesk 数据库")
     migrate(path)
+    from gxdesk.store.litter import clean_litter
+
+    clean_litter(path)
     return Database(path)
+
+
+def keep_aside(path: Path) -> Path:
+    """Copy a damaged file (and its journal) to ``NAME.corrupt-STAMP`` beside it; never overwritten."""
+    import datetime as dt
+    import shutil
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = path.with_name(f"{path.name}.corrupt-{stamp}")
+    shutil.copyfile(path, dest)
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists():
+        shutil.copyfile(journal, dest.with_name(dest.name + "-journal"))
+    return dest
 
 
 def restore_database(src: Path, target: Path) -> Path:
     """Replace ``target`` with the backup ``src``, keeping the current file as a backup.
 
-    The backup is checked first (a gxdesk file, not from a newer version, intact),
-    so a bad backup never replaces good data.
+    The backup is checked first — its checksum against its manifest (content
+    damage that SQLite's own checks pass), a gxdesk file, not from a newer
+    version, intact — so a bad backup never replaces good data. The current
+    file goes to the rotating set first (a new name each time: a second restore
+    never overwrites the first one's safety copy).
     """
+    from gxdesk.store.backups import make_backup, rotating_backup, verify_backup
+
     src, target = Path(src), Path(target)
     if not src.is_file():
         raise DatabaseError(f"备份文件不存在：{src}")
+    verify_backup(src)
     app_id, version, _tables = read_header(src)
     if app_id != APPLICATION_ID:
         raise DatabaseError(f"{src.name} 不是 gxdesk 数据库备份")
@@ -292,11 +390,19 @@ def restore_database(src: Path, target: Path) -> Path:
     problems = check_database(src)
     if problems:
         raise DatabaseError(f"备份文件已损坏：{problems[0]}")
-    if target.exists():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_database(target, target.with_name(f"{target.stem}.before-restore-{stamp}.sqlite"))
-    tmp = target.with_name(target.name + ".restoring")
-    backup_database(src, tmp)
-    tmp.replace(target)
+    if target.exists() and target.stat().st_size > 0:
+        try:
+            rotating_backup(target, "restore")
+        except DatabaseError:  # the current file is damaged: keep its bytes aside, untouched
+            keep_aside(target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        make_backup(src, tmp, reason="restore")
+        # a journal left beside the old file would be "rolled back" into the restored one
+        target.with_name(target.name + "-journal").unlink(missing_ok=True)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".json").unlink(missing_ok=True)
     migrate(target)
     return target

@@ -132,6 +132,16 @@ def restore_reports(session: Session, progress_ids: Iterable[int]) -> set[int]:
     return _set_withdrawn(session, progress_ids, False)
 
 
+# How many units must report on each task: a group counts as its members (at least one);
+# cooperating units' reports do not decide the status. The report's "as of last month" reads it too.
+EXPECTED_REPORTERS_SQL = (
+    "SELECT a.task_id, SUM(CASE WHEN u.is_group THEN MAX(1, (SELECT count(*)"
+    " FROM group_member g WHERE g.group_id = a.unit_id)) ELSE 1 END)"
+    " FROM assignment a JOIN unit u ON u.id = a.unit_id"
+    " WHERE a.task_id IN ({marks}) AND a.role != 'cooperating' GROUP BY a.task_id"
+)
+
+
 # How many of each status the latest reports of the given tasks say (one latest
 # report per assignment and unit; cooperating units' reports do not count).
 # Driven from the tasks' assignments, so a plan of 200,000 assignments is not
@@ -156,14 +166,7 @@ def refresh_status(session: Session, task_ids: Iterable[int]) -> None:
         current = dict(
             conn.exec_driver_sql(f"SELECT id, status FROM task WHERE id IN ({marks})").all()
         )
-        expected = dict(
-            conn.exec_driver_sql(
-                "SELECT a.task_id, SUM(CASE WHEN u.is_group THEN MAX(1, (SELECT count(*)"
-                " FROM group_member g WHERE g.group_id = a.unit_id)) ELSE 1 END)"
-                " FROM assignment a JOIN unit u ON u.id = a.unit_id"
-                f" WHERE a.task_id IN ({marks}) AND a.role != 'cooperating' GROUP BY a.task_id"
-            ).all()
-        )
+        expected = dict(conn.exec_driver_sql(EXPECTED_REPORTERS_SQL.format(marks=marks)).all())
         latest: dict[int, list[Status]] = defaultdict(list)
         for task_id, status, n in conn.exec_driver_sql(
             _LATEST_COUNTS_SQL.format(marks=marks)

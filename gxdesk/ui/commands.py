@@ -4,6 +4,12 @@ An edit function returns the values it replaced (``Change.before``); undo calls
 the same function with them. The first application happens before the command
 is pushed, so an edit the store refuses (``EditError``) never reaches the undo
 stack and the clerk sees why.
+
+The file itself may fail under an edit (locked by another program, moved,
+replaced, the disk full): the transaction rolls back and the failure becomes a
+:class:`DatabaseFailure` (an ``EditError`` with the reason in Chinese), so the
+first application is refused like any other. An undo or redo that fails is
+taken back: the stack is moved back to where the data is, then the clerk is told.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from gxdesk.store.changes import Change
+from gxdesk.store.changes import Change, EditError
+from gxdesk.store.errors import describe
 from gxdesk.store.progress import (
     ReportInput,
     add_reports,
@@ -19,13 +26,17 @@ from gxdesk.store.progress import (
     tasks_of_reports,
     withdraw_reports,
 )
-from gxdesk.ui.qt import QtGui
+from gxdesk.ui.qt import QtCore, QtGui, QtWidgets
 
 if TYPE_CHECKING:
     from gxdesk.store.changes import Transaction
     from gxdesk.ui.context import AppContext
 
 EditFunction = Callable[..., Change]
+
+
+class DatabaseFailure(EditError):
+    """The database file failed under an edit; nothing of the edit was written."""
 
 
 class StoreCommand(QtGui.QUndoCommand):
@@ -42,13 +53,20 @@ class StoreCommand(QtGui.QUndoCommand):
         self._context = context
         self._do = do
         self._undo = undo
-        self._applied = False
+        self._applied = False  # the next redo() is a no-op: the data is already there
+        self._undone = False  # the next undo() is a no-op: the data is already without it
 
     def _run(self, step: Callable[[Transaction], Change]) -> Change:
         db = self._context.db
         assert db is not None
-        with db.transaction() as session:
-            change = step(session)
+        try:
+            with db.transaction() as session:
+                change = step(session)
+        except Exception as exc:
+            line = describe(exc)
+            if line is None and not _is_store_refusal(exc):
+                raise
+            raise DatabaseFailure(line or str(exc)) from exc
         self._context.notify(change)
         return change
 
@@ -62,10 +80,33 @@ class StoreCommand(QtGui.QUndoCommand):
         if self._applied:  # QUndoStack.push calls redo: the edit is already applied
             self._applied = False
             return
-        self._run(self._do)
+        try:
+            self._run(self._do)
+        except EditError as exc:
+            self._undone = True
+            self._take_back("无法重做", exc, lambda stack: stack.undo())
 
     def undo(self) -> None:
-        self._run(self._undo)
+        if self._undone:
+            self._undone = False
+            return
+        try:
+            self._run(self._undo)
+        except EditError as exc:
+            self._applied = True
+            self._take_back("无法撤销", exc, lambda stack: stack.redo())
+
+    def _take_back(self, title: str, exc: Exception, move: Callable[[QtGui.QUndoStack], None]) -> None:
+        """After the stack has moved (it does so once this returns), move it back
+        without touching the data, and say why."""
+        stack = self._context.undo_stack
+        window = self._context.window
+
+        def later() -> None:
+            move(stack)
+            QtWidgets.QMessageBox.warning(window, title, str(exc))
+
+        QtCore.QTimer.singleShot(0, stack, later)
 
 
 class SymmetricCommand(StoreCommand):
@@ -103,6 +144,12 @@ class AddReportsCommand(StoreCommand):
             return Change(tasks=frozenset(withdraw_reports(session, self.progress_ids)))
 
         super().__init__(context, text, do, undo)
+
+
+def _is_store_refusal(exc: BaseException) -> bool:
+    from gxdesk.store.database import DatabaseError
+
+    return isinstance(exc, DatabaseError)
 
 
 def push(context: AppContext, command: StoreCommand) -> Change:

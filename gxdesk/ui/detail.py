@@ -209,7 +209,15 @@ class DetailPane(QtWidgets.QWidget):
         self.history.verticalHeader().hide()
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.setWordWrap(False)
-        self.tabs.addTab(self.history, "进展记录")
+        from gxdesk.ui.chase_history import ChaseHistory
+
+        self.chases = ChaseHistory()  # the 催办 notices that named this task
+        box = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.history, 1)
+        column.addWidget(self.chases)
+        self.tabs.addTab(box, "进展记录")
 
     # --- showing ------------------------------------------------------------------
     def show_task(self, task_id: int | None) -> None:
@@ -224,6 +232,7 @@ class DetailPane(QtWidgets.QWidget):
             self.units_text.setText("")
             self.units_model.set_rows([])
             self.history_model.set_rows([])
+            self.chases.show_task(None, None)
             self.report_unit.clear()
             self.confirm_deadline.hide()
             self.confirm_units.hide()
@@ -249,6 +258,7 @@ class DetailPane(QtWidgets.QWidget):
         assigned = queries.assignments(db, [t.id]).get(t.id, [])
         self.units_model.set_rows(assigned)
         self.history_model.set_rows(queries.progress_history(db, t.id))
+        self.chases.show_task(db, t.id)
         self._fill_reporters(assigned)
 
     def _fill_reporters(self, assigned: list[AssignmentView]) -> None:

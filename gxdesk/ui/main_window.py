@@ -184,6 +184,9 @@ class MainWindow(WindowShell):
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
         self.exchange = exchange_actions.install(self, self.context)
+        from gxdesk.ui import report_actions
+
+        self.reports = report_actions.install(self, self.context)  # the 报告 menu
         self.menu_file.addSeparator()
         self.menu_file.addAction("退出", self.close).setShortcut(
             QtGui.QKeySequence.StandardKey.Quit

@@ -10,3 +10,10 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
 __all__ = ["QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot"]
+
+
+def print_support():  # type: ignore[no-untyped-def]
+    """QtPrintSupport, imported only when something is printed (it costs start-up time)."""
+    from PySide6 import QtPrintSupport
+
+    return QtPrintSupport

@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from gxdesk.core.bulk import bulk_work
+from gxdesk.store.backups import remove_backup, rotating_backup
 from gxdesk.store.chunks import id_lists, marks
-from gxdesk.store.database import Database, backup_database
+from gxdesk.store.database import Database
 from gxdesk.store.merge.context import report_fingerprints
 from gxdesk.store.merge.records import (
     ApplyResult,
@@ -82,7 +83,8 @@ def _apply(
     chosen = chosen_reports(plan, take_conflicts)
     if not chosen:
         return ApplyResult(None, 0, 0, None)
-    backup = None if db.is_server else _file_backup(db, backup_dir)  # a server keeps its own
+    # a server keeps its own backups (and a file copy of it is ``backup OUT``)
+    backup = None if db.is_server else rotating_backup(db.path, "merge", folder=backup_dir).path
     now = dt.datetime.now().replace(microsecond=0)
     files = {id(f): f for f, _ in chosen}
     try:
@@ -118,16 +120,9 @@ def _apply(
                 check()
     except BaseException:
         if backup is not None:
-            backup.unlink(missing_ok=True)  # nothing was written: the backup is not needed
+            remove_backup(backup)  # nothing was written: the backup is not needed
         raise
     return ApplyResult(batch_id, len(chosen), len(files), backup, tasks)
-
-
-def _file_backup(db: Database, backup_dir: Path | None) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    where = backup_dir or db.path.parent / "backups"
-    where.mkdir(parents=True, exist_ok=True)
-    return backup_database(db.path, where / f"{db.path.stem}.before-merge-{stamp}.sqlite")
 
 
 def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: ignore[no-untyped-def]

@@ -47,6 +47,12 @@ class ServerDatabase(Database):
     def label(self) -> str:
         return describe(self.url)
 
+    def lock_for_writing(self, *, force: bool = False) -> None:
+        """No lock file: on a server, writers take turns on the advisory lock (see above)."""
+
+    def check_same_file(self) -> None:
+        """Nothing to check: there is no file to be moved or replaced under a server."""
+
     def _orm(self) -> tuple[Engine, sessionmaker[Session]]:
         with self._lock:
             if self._engine is None:
@@ -117,7 +123,9 @@ def _make_engine(url: str) -> tuple[Engine, sessionmaker[Session]]:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        # as on SQLite (Database.reading): a read does not wait for the writer's turn
+        if not conn.get_execution_options().get("gxdesk_reading", False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
     return engine, sessionmaker(engine, expire_on_commit=False)
 

@@ -101,7 +101,7 @@ END $$""",
 
 # the tables whose changes an open window must see
 WATCHED = ("plan", "category", "task", "assignment", "progress", "unit", "group_member",
-           "merge_batch", "calendar_day", "calendar_year")  # fmt: skip
+           "merge_batch", "calendar_day", "calendar_year", "reminder", "office_setting")  # fmt: skip
 
 _CREATE_TABLE = re.compile(r'CREATE TABLE\s+("?)(\w+)\1\s*\(', re.I)
 
@@ -128,13 +128,22 @@ def migration_statements(number: int, script: str) -> list[str]:
 
 
 def extras() -> list[str]:
-    out = list(SERVER_EXTRAS)
+    return list(SERVER_EXTRAS)
+
+
+def watch(conn) -> None:  # type: ignore[no-untyped-def]
+    """The change-counter trigger on every watched table that exists and has none yet."""
     for table in WATCHED:
-        out.append(
-            f'CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE ON "{table}"'
-            " FOR EACH STATEMENT EXECUTE FUNCTION gxdesk_bump()"
-        )
-    return out
+        exists = conn.execute(
+            "SELECT to_regclass(%s) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger"
+            " WHERE tgname = %s)",
+            (f'public."{table}"', f"{table}_changed"),
+        ).fetchone()[0]
+        if exists:
+            conn.execute(
+                f'CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE ON "{table}"'
+                " FOR EACH STATEMENT EXECUTE FUNCTION gxdesk_bump()"
+            )
 
 
 def schema_version(conn) -> int | None:  # type: ignore[no-untyped-def]
@@ -189,6 +198,7 @@ def migrate_server(conn) -> int:  # type: ignore[no-untyped-def]
             if number == 1:
                 for statement in extras():
                     conn.execute(statement)
+            watch(conn)
             conn.execute(
                 "UPDATE gxdesk_meta SET value = %s WHERE key = 'schema_version'", (str(number),)
             )
