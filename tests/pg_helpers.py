@@ -93,6 +93,16 @@ def pg_server() -> Iterator[PgServer]:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+    with running_server(bindir) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def running_server(bindir: Path | None = None) -> Iterator[PgServer]:
+    """A throw-away cluster for as long as the block runs (also used by the benchmarks)."""
+    bindir = bindir or _bin_dir()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL server programs not found (Debian package postgresql)")
     root = Path(tempfile.mkdtemp(prefix="gxdesk-pg-"))
     data, sockets = root / "data", root / "run"
     sockets.mkdir()

@@ -110,7 +110,7 @@ def test_unit_account_writes_only_its_own_reports(accounts) -> None:  # type: ig
             conn.execute("DELETE FROM progress WHERE id = %s", (mine,))
         for statement in (f"UPDATE task SET name = '改了' WHERE id = {shared_task}",
                           "DELETE FROM assignment", "UPDATE unit SET name = '改了'",
-                          "UPDATE gxdesk_change SET counter = 0", "DELETE FROM unit_account",
+                          "SELECT setval('gxdesk_change_seq', 1)", "DELETE FROM unit_account",
                           "UPDATE merge_batch SET undone_at = now()"):  # fmt: skip
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)

@@ -91,7 +91,7 @@ class ServerDatabase(Database):
     def change_counter(self) -> int:
         """Bumped by every write on the server: an open window polls it to see others' work."""
         with self.raw() as conn:
-            return int(conn.execute("SELECT counter FROM gxdesk_change").fetchone()[0])
+            return int(conn.execute("SELECT gxdesk_changes()").fetchone()[0])
 
     def close(self) -> None:
         super().close()

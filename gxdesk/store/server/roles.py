@@ -20,7 +20,7 @@ LEAD, UNIT = "gxdesk_lead", "gxdesk_unit"
 
 READ_ONLY = ("plan", "category", "unit", "group_member", "calendar_day", "calendar_year",
              "export_record", "merge_batch", "merged_file", "task", "assignment",
-             "gxdesk_meta", "gxdesk_change", "reminder", "reminder_task",
+             "gxdesk_meta", "reminder", "reminder_task",
              "office_setting")  # fmt: skip
 LIMITED = ("task", "assignment", "progress")  # row-level security
 
