@@ -102,9 +102,10 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from gxdesk.core.workdays import PACKAGE_YEARS, DayOverride
     from gxdesk.store import calendar, queries
 
-    db = open_db(args)
+    entering = bool(args.holiday or args.workday)
+    db = open_db(args, write=entering)  # entering a year writes; looking does not create a file
     try:
-        if args.holiday or args.workday:
+        if entering:
             if args.year is None:
                 raise CliError("录入放假安排时须指定年份，如：calendar 2027 --holiday 2027-01-01")
             days = [DayOverride(d, False, args.note) for s in args.holiday for d in _span(s)]
