@@ -48,12 +48,13 @@ def build_window(db_path: Path | None, on: dt.date | None, *, remember: bool = T
         install_font(app)  # type: ignore[arg-type]
         install_translations(app)  # type: ignore[arg-type]
         app._gxdesk_ready = True  # type: ignore[attr-defined]
-    path = Path(db_path) if db_path else default_database()
+    server = isinstance(db_path, str)  # `gxdesk --db postgresql://…`: not remembered
+    path = db_path if server else Path(db_path) if db_path else default_database()
     db = open_database(path)
     context = AppContext(db, on=on or dt.date.today(), preferences=load_preferences())
     state = WindowState() if remember else None
     window = MainWindow(context, state)
-    if state is not None:
+    if state is not None and not server:
         state.add_recent(path)
         state.set_last_database(path)
     return app, window

@@ -183,6 +183,9 @@ class MainWindow(WindowShell):
         self.splitter.replaceWidget(2, self.detail).deleteLater()
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
+        from gxdesk.ui import server_actions
+
+        self.server = server_actions.install(self, self.context, self.file_actions)
         self.exchange = exchange_actions.install(self, self.context)
         from gxdesk.ui import report_actions
 
@@ -236,7 +239,7 @@ class MainWindow(WindowShell):
         self.filter_bar.forget_unit_tasks()
         plan = ctx.plan
         title = f"{plan.title} — {APP_TITLE}" if plan else f"{APP_TITLE}（尚无计划）"
-        db_name = ctx.db.path.name if ctx.db else ""
+        db_name = ctx.db.label if ctx.db else ""
         self.setWindowTitle(f"{title} [{db_name}]" if db_name else title)
         current = self.current_task_id()
         category = self.tree.current_category()
