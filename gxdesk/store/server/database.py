@@ -32,6 +32,29 @@ _POOL = 4  # idle read connections kept
 _MAX_ID = re.compile(r'^SELECT max\(id\) FROM "?(\w+)"?$')
 
 
+_INSERT = re.compile(r'^INSERT INTO ("?\w+"?) \(([^()]*)\) VALUES \(([^()]*)\)$')
+_CONSTANTS = {"FALSE": False, "TRUE": True, "NULL": None}
+
+
+def _copy_plan(statement: str) -> tuple[str, list[tuple[object] | None]] | None:
+    """For a plain ``INSERT … VALUES (%s, …)``: the COPY statement, and per column either
+    None (the next parameter) or a one-tuple holding the constant written in the SQL."""
+    m = _INSERT.match(statement.strip())
+    if m is None:
+        return None
+    slots: list[tuple[object] | None] = []
+    for value in (v.strip() for v in m.group(3).split(",")):
+        if value == "%s":
+            slots.append(None)
+        elif value.upper() in _CONSTANTS:
+            slots.append((_CONSTANTS[value.upper()],))
+        else:
+            return None
+    if len(slots) != len(m.group(2).split(",")):
+        return None
+    return f"COPY {m.group(1)} ({m.group(2)}) FROM STDIN", slots
+
+
 class ServerDatabase(Database):
     """A gxdesk database on a PostgreSQL server, reached at ``url``."""
 
@@ -120,6 +143,24 @@ def _make_engine(url: str) -> tuple[Engine, sessionmaker[Session]]:
                 statement = to_pyformat(statement)
             statement = _MAX_ID.sub(r"SELECT gxdesk_max_id('\1')", statement)
         return statement, parameters
+
+    @event.listens_for(engine, "do_executemany")
+    def _copy_rows(cursor, statement, parameters, context) -> bool:  # type: ignore[no-untyped-def]
+        # the store's bulk INSERTs (a plan's tasks and assignments, a merge's reports) as
+        # COPY: one stream instead of one statement per row — the raw floor of the import
+        plan = _copy_plan(statement)
+        if plan is None or not parameters:
+            return False
+        sql, slots = plan
+        with cursor.copy(sql) as copy:
+            if all(slot is None for slot in slots):
+                for row in parameters:
+                    copy.write_row(row)
+            else:
+                for row in parameters:
+                    values = iter(row)
+                    copy.write_row([next(values) if s is None else s[0] for s in slots])
+        return True
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
