@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install gxdesk with its test tools into .venv (and the system packages the tests use:
-# Qt's libraries, poppler-utils to render PDFs, fontconfig, postgresql for the server tests), lint, then run the whole suite.
+# Qt's libraries, poppler-utils to render PDFs, fontconfig, postgresql for the server
+# tests), lint, type-check, then run the whole suite.
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 if command -v dpkg-query >/dev/null; then need_debs "${QT_DEBS[@]}" poppler-utils fontconfig postgresql; fi
 make_venv "[test]"
 cd "$ROOT"
 "$VENV/bin/ruff" check gxdesk tests benchmarks scripts main.py
+"$VENV/bin/mypy"  # what and how strictly: [tool.mypy] in pyproject.toml
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"

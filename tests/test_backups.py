@@ -203,3 +203,17 @@ def test_make_backup_refuses_a_damaged_source(plan_db: Path, tmp_path: Path) -> 
         make_backup(plan_db, tmp_path / "copy.sqlite")
     assert not (tmp_path / "copy.sqlite").exists()
     assert [p for p in tmp_path.iterdir() if ".part" in p.name] == []
+
+
+def test_a_plan_import_is_preceded_by_a_checked_backup(plan_db: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from exchange_helpers import SEED
+
+    before = _dump(plan_db)
+    code, _out, err = run_cli(capsys, "--db", plan_db, "import-plan", SEED)
+    assert code == 0, err
+    found = [b for b in list_backups(tmp_path / "backups") if b.reason == "import"]
+    assert len(found) == 1 and found[0].plans == 1 and found[0].sha256
+    assert _dump(found[0].path) == before
+    fresh = tmp_path / "fresh.sqlite"  # nothing to lose: no backup of an empty file
+    assert run_cli(capsys, "--db", fresh, "import-plan", SEED)[0] == 0
+    assert list_backups(tmp_path / "backups", "fresh") == []

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from gxdesk.core.bulk import BULK_SWITCH_INTERVAL, bulk_work
+from gxdesk.runtime import BULK_SWITCH_INTERVAL, bulk_work
 
 
 def test_pause_nests_and_restores() -> None:

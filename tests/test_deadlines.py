@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date, timedelta
 
 import pytest
@@ -277,10 +276,6 @@ def test_resolve_without_due_date(phrase: str) -> None:
     assert resolve_due(spec, issued=date(2014, 9, 26), calendar=CAL, on=ON) is None
 
 
-_HAS_WORKDAYS = importlib.util.find_spec("gxdesk.core.workdays") is not None
-
-
-@pytest.mark.skipif(not _HAS_WORKDAYS, reason="gxdesk/core/workdays.py not written yet")
 def test_resolve_relative_with_chinas_calendar() -> None:
     from gxdesk.core.workdays import WorkdayCalendar
 

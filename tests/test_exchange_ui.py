@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import pytestqt  # noqa: F401  (a test dependency: without it these tests must fail, not vanish)
 from exchange_helpers import ON, columns, data_rows, make_db, open_for_edit
 
 from gxdesk.ops.exchange import export_units, preview_merge
 from gxdesk.store.merge import Outcome
-
-pytest.importorskip("pytestqt")
 
 
 @pytest.fixture()

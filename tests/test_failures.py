@@ -195,7 +195,10 @@ def _tmpfs(where: Path, size: str):  # type: ignore[no-untyped-def]
 
 
 @needs_root
-@pytest.mark.parametrize("command", [["import-plan", str(SEED)], ["backup", "IN"], ["merge", "X"]])
+@pytest.mark.parametrize(
+    "command",
+    [["import-plan", str(SEED)], ["backup", "IN"], ["merge", "X"], ["export-units", "IN"]],
+)
 def test_a_read_only_folder(tmp_path: Path, capsys, command) -> None:  # type: ignore[no-untyped-def]
     db_path, workbook = _filled_return(tmp_path / "src")
     with _tmpfs(tmp_path / "ro", "4m") as ro:
@@ -213,7 +216,10 @@ def test_a_read_only_folder(tmp_path: Path, capsys, command) -> None:  # type: i
 
 @needs_root
 @pytest.mark.parametrize("free_kb", [8, 60, 130, 200, 300])
-@pytest.mark.parametrize("command", [["import-plan", str(SEED)], ["backup", "OUT"], ["merge", "X"]])
+@pytest.mark.parametrize(
+    "command",
+    [["import-plan", str(SEED)], ["backup", "OUT"], ["merge", "X"], ["export-units", "DIR"]],
+)
 def test_a_full_disk(tmp_path: Path, capsys, command, free_kb: int) -> None:  # type: ignore[no-untyped-def]
     db_path, workbook = _filled_return(tmp_path / "src")
     with _tmpfs(tmp_path / "small", "1m") as small:
@@ -227,8 +233,8 @@ def test_a_full_disk(tmp_path: Path, capsys, command, free_kb: int) -> None:  # 
         size = filler.stat().st_size
         os.truncate(filler, max(size - free_kb * 1024, 0))
         before = sha(target)
-        args = [str(small / "copy.sqlite") if a == "OUT" else str(workbook) if a == "X" else a
-                for a in command]
+        names = {"OUT": str(small / "copy.sqlite"), "X": str(workbook), "DIR": str(small / "units")}
+        args = [names.get(a, a) for a in command]
         code, out, err = run_cli(capsys, "--db", target, *args)
         assert code == 2 or free_kb > 130, err  # with this little room nothing fits
         if code == 0:  # it fitted: then it must be whole
@@ -242,3 +248,4 @@ def test_a_full_disk(tmp_path: Path, capsys, command, free_kb: int) -> None:  # 
         assert sha(target) == before
         leftovers = [p.name for p in small.rglob("*") if ".part" in p.name]
         assert leftovers == []
+        assert list(small.rglob("*.xlsx")) == []  # no workbook the database does not know

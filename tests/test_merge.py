@@ -225,6 +225,27 @@ def test_stale_file_is_a_conflict_and_not_applied(setup) -> None:  # type: ignor
     assert taken.applied == 1
 
 
+def test_a_conflict_shows_the_lead_columns_now_beside_the_files(setup) -> None:  # type: ignore[no-untyped-def]
+    """RowPlan.current is filled by the planner (off the window's thread): the lead
+    office's columns as they are now, beside those the file went out with."""
+    db, files = setup
+    path = files["市审计局"]
+    task_id = int(_fill_first_row(path)[1:])
+    with db.transaction() as s:
+        s.connection().exec_driver_sql(
+            f"UPDATE task SET requirement = requirement || '（补充）', version = version + 1"
+            f" WHERE id = {task_id}"
+        )
+    plan = preview_merge(db, [path], on=ON)
+    row = next(r for r in plan.files[0].rows if r.task_id == task_id)
+    assert row.outcome is Outcome.CONFLICT
+    assert len(row.current) == len(row.in_file) == 6
+    assert row.current[3] == row.in_file[3] + "（补充）"
+    assert row.current[:3] + row.current[4:] == row.in_file[:3] + row.in_file[4:]
+    others = [r for r in plan.files[0].rows if r.task_id != task_id]
+    assert all(r.current == () for r in others)
+
+
 def test_newer_report_since_export_is_a_conflict(setup) -> None:  # type: ignore[no-untyped-def]
     from gxdesk.store.progress import ReportInput, add_reports
 

@@ -59,3 +59,17 @@ def test_markup_in_unit_text_prints_as_typed(tmp_path: Path) -> None:
     # 堃 is outside GB2312: printed in the fallback face, not as an empty box
     assert '<font name="GX-wqy' in markup("堃", FONTS.body, FONTS) or FONTS.covers(FONTS.body, "堃")
     assert all(emb == "yes" for _n, emb in pdf_fonts(out))
+
+
+def test_a_paragraph_split_over_two_pages_keeps_its_text_whole() -> None:
+    text = "政府信息公开工作要点，任务推进；“谁公开、谁解读”。" * 12
+    p = CJKParagraph(markup(text, FONTS.body, FONTS), STYLE)
+    p.wrap(200, 10_000)
+    head, tail = p.split(200, STYLE.leading * 3.5)
+    tail.wrap(200, 10_000)
+    printed = [
+        "".join(w.text for w in line.words)
+        for part in (head, tail)
+        for line in part.blPara.lines
+    ]
+    assert len(printed) > 4 and "".join(printed) == text  # no space where it split

@@ -156,3 +156,16 @@ def test_open_database_does_not_create_unless_asked(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="数据库文件不存在"):
         open_database(tmp_path / "nope.sqlite", create=False)
     assert not (tmp_path / "nope.sqlite").exists()
+
+
+def test_restore_over_a_damaged_database_keeps_the_damaged_bytes(plan_db: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from gxdesk.store.backups import make_backup
+
+    saved = make_backup(plan_db, tmp_path / "saved.sqlite")
+    _damage_a_page(plan_db)
+    damaged = plan_db.read_bytes()
+    code, _out, err = run_cli(capsys, "--db", plan_db, "restore", saved.path)
+    assert code == 0, err
+    kept = list(tmp_path.glob(f"{plan_db.name}.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    assert check_database(plan_db) == []

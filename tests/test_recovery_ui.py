@@ -85,3 +85,38 @@ def test_a_failed_undo_leaves_the_stack_where_the_data_is(win, messages, qtbot, 
     assert "无法撤销" in messages[0][1] and "替换" in messages[0][1]
     assert stack.index() == 1 and stack.canUndo()  # still "applied", as the data is
     assert _names(path)[0] == "第一次修改"
+
+
+def test_an_export_while_another_program_writes_says_why_in_chinese(win, messages, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = win.context.db.path
+    folder = tmp_path / "units"
+    folder.mkdir()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock past the busy timeout
+    try:
+        win.exchange.run_export_units(folder)
+        qtbot.waitUntil(lambda: bool(messages), timeout=30000)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "操作失败" in messages[0][1] and "占用" in messages[0][1], messages
+    assert "locked" not in messages[0][1]
+    assert list(folder.iterdir()) == []  # no workbook whose export id was never recorded
+
+
+def test_a_disk_failure_reaching_the_event_loop_is_a_message(win, messages, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from gxdesk.ui.single_writer import install_failure_hook
+
+    passed_on: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda kind, exc, tb: passed_on.append(exc))
+    install_failure_hook(win)
+    try:
+        sqlite3.connect(f"file:{win.context.db.path}.moved?mode=rw", uri=True)
+    except sqlite3.OperationalError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert messages and "无法打开数据库文件" in messages[0][1]
+    bug = ZeroDivisionError("a bug")
+    sys.excepthook(ZeroDivisionError, bug, None)
+    assert passed_on == [bug]  # not hidden behind a message

@@ -102,6 +102,8 @@ def test_every_task_is_in_the_detail_and_unit_text_is_escaped(db: Database, repo
     for r in _tasks(db):
         assert squeeze(r.name) in annex, r.name
     assert squeeze(INJECTION) in annex  # printed as typed, not taken as markup
+    # the long text, printed in the red list and the annex (over a page break), has no gaps
+    assert text.replace("\n", "").count("召开专题会议三次，部署落实相关工作") == 8
 
 
 def test_fonts_are_embedded_subsets(report: Path) -> None:
@@ -199,3 +201,60 @@ def test_a_generated_2000_task_plan(tmp_path: Path) -> None:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     assert not [x for x in lines if x[0] in CANNOT_START or x[-1] in CANNOT_END]
     db.close()
+
+
+def _words(path: Path) -> list[tuple[int, float, float, list[tuple[float, float, float, float, str]]]]:
+    """(page number, width, height, words with their boxes) from ``pdftotext -bbox``."""
+    import re
+
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    pages = []
+    for n, chunk in enumerate(html.split("<page ")[1:], 1):
+        w, h = (float(x) for x in re.match(r'width="([\d.]+)" height="([\d.]+)"', chunk).groups())
+        words = [
+            (float(a), float(b), float(c), float(d), t)
+            for a, b, c, d, t in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+                chunk,
+            )
+        ]
+        pages.append((n, w, h, words))
+    return pages
+
+
+def test_text_stays_in_the_type_area_and_page_numbers_alternate(report: Path) -> None:
+    mm = 72 / 25.4
+    left, top, width, height = 28 * mm, 37 * mm, 156 * mm, 225 * mm
+    landscape_seen = False
+    for n, w, h, words in _words(report):
+        if w < h:  # portrait
+            body = [x for x in words if x[1] < top + height + 1]
+            foot = [x for x in words if x[1] >= top + height + 1]
+            assert all(left - 1 <= x[0] and x[2] <= left + width + 1 for x in body), n
+            assert all(top - 1 <= x[1] for x in body), n
+            assert [x[4] for x in foot] == ["—", str(n), "—"], n
+            # 7 mm below the type area; odd pages on the right, even on the left
+            assert foot[0][1] >= top + height + 7 * mm - 1
+            assert (foot[1][0] > w / 2) == bool(n % 2), n
+        else:  # the landscape annex: the number where a portrait page has it, turned
+            landscape_seen = True
+            number = [x for x in words if x[4] == str(n) and x[2] < 35 * mm]  # the left edge
+            assert len(number) == 1 and (number[0][1] > h / 2) == bool(n % 2), n  # odd: bottom
+            body = [x for x in words if x[0] > 35 * mm]
+            assert all(x[2] <= w - 37 * mm + 1 and x[1] >= 28 * mm - 1 for x in body), n
+    assert landscape_seen
+
+
+def test_a_unit_without_tasks_is_refused_in_one_line(db: Database, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    conn = sqlite3.connect(db.path)
+    conn.execute("INSERT INTO unit (name, short_name, contact, phone, is_group)"
+                 " VALUES ('市空闲局', '', '', '', 0)")  # fmt: skip
+    conn.commit()
+    conn.close()
+    args = ["--db", str(db.path), "report", str(tmp_path / "x.pdf"), "--unit", "市空闲局"]
+    assert main([*args, "--on", "2014-10-24"]) == 2
+    err = capsys.readouterr().err
+    assert "市空闲局没有承担本计划的任务" in err and err.count("\n") == 1

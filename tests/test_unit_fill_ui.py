@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import pytestqt  # noqa: F401  (a test dependency: without it these tests must fail, not vanish)
 from exchange_helpers import ON, columns, data_rows, file_sha, make_db
 from openpyxl import load_workbook
 
 from gxdesk.exchange.unit_copy import backup_path, read_unit_copy
 from gxdesk.ops.exchange import export_units
-
-pytest.importorskip("pytestqt")
 
 UNIT = "市财政局"
 

@@ -14,10 +14,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gxdesk.cli import exchange, gui, maintenance, plan, report, server
+from gxdesk.cli import exchange, gantt, gui, maintenance, plan, report, server
 from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser, db_arg
 
-GROUPS = (gui, plan, exchange, maintenance, report, server)
+GROUPS = (gui, plan, exchange, maintenance, report, gantt, server)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,9 +6,10 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from gxdesk.core.views import PlanInfo
     from gxdesk.store.database import Database
 
 EXIT_BAD_INPUT = 2
@@ -34,7 +35,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         raise CliError(f"参数错误：{message}")
 
 
@@ -65,3 +66,13 @@ def open_db(args: argparse.Namespace, *, write: bool = False) -> Database:
         if warning:
             print(f"gxdesk: {warning}", file=sys.stderr)
     return db
+
+
+def require_plan(db: Database) -> PlanInfo:
+    """The plan the commands work on, or the one-line refusal when there is none yet."""
+    from gxdesk.store import queries
+
+    plan = queries.current_plan(db)
+    if plan is None:
+        raise CliError("数据库中还没有计划，请先 import-plan")
+    return plan

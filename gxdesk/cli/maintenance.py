@@ -73,7 +73,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     path = _existing(args)
     out = args.out / f"{path.stem}.manual-backup.sqlite" if args.out.is_dir() else args.out
     info = make_backup(path, out)
-    print(f"已备份到 {out}（{info.summary()}，校验值 sha256 {info.sha256[:12]}…）")
+    print(f"已备份到 {out}（{info.summary()}，校验值 sha256 {(info.sha256 or '')[:12]}…）")
     return 0
 
 

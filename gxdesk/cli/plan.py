@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gxdesk.cli.common import CliError, open_db, parse_date
+from gxdesk.cli.common import CliError, open_db, parse_date, require_plan
 
 
 def register(sub: Any) -> None:
@@ -61,9 +61,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        plan = queries.current_plan(db)
-        if plan is None:
-            raise CliError("数据库中还没有计划，请先 import-plan")
+        plan = require_plan(db)
         on = args.on or dt.date.today()
         rows = queries.list_tasks(db, plan.id, on=on)
         if args.light:

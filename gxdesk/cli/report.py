@@ -52,7 +52,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     folder: Path = args.dir
     if folder.exists() and not folder.is_dir():
         raise CliError(f"不是文件夹：{folder}")
-    db = open_db(args)
+    db = open_db(args, write=True)  # each notice is logged (the next one counts it)
     try:
         written = write_notices(db, folder, on=args.on, fmt=args.format)
     except RemindError as exc:

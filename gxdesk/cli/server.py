@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from gxdesk.cli.common import CliError, db_arg, open_db
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Any) -> None:
     c = sub.add_parser("copy-to", help="把数据库完整复制到服务器或新的 .sqlite 文件")
     c.add_argument("target", type=db_arg, help="postgresql://… 或 文件.sqlite")
     c.set_defaults(func=cmd_copy_to)

@@ -7,7 +7,7 @@ monthly report can never disagree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from gxdesk.core.model import Light, Status
 
@@ -41,7 +41,7 @@ def light_for(
     status: Status,
     due: dt.date | None,
     on: dt.date,
-    workdays_until,  # type: ignore[no-untyped-def]
+    workdays_until: Callable[[dt.date, dt.date], int],
     yellow_workdays: int = DEFAULT_YELLOW_WORKDAYS,
 ) -> Light:
     """红灯 overdue and not done; 黄灯 due within ``yellow_workdays`` working days; else 绿灯.

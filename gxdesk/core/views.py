@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from gxdesk.core.model import DeadlineKind, Light, Role, Status
+from gxdesk.core.model import DeadlineKind, Light, Period, Role, Status
 from gxdesk.core.workbook_data import UnitReport
 
 
@@ -63,6 +63,11 @@ class TaskRow(NamedTuple):
     version: int
     due_note: str = ""  # why no due date could be computed (e.g. a year the calendar lacks)
     missing_year: int | None = None  # that year, when the calendar is the reason
+    # What a time line needs beyond the table's columns (read in the same query):
+    workdays: int | None = None  # N of "N个工作日内" (relative and per-event deadlines)
+    period: Period | None = None  # the period of a recurring deadline
+    latest_percent: int | None = None  # percent of the latest report
+    latest_done_on: dt.date | None = None  # completion date of the latest report
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,10 +152,10 @@ class UnitReport:
             raise ValueError("an unreadable value has no text to compare")
         status, percent, done_on = self.status, self.percent, self.done_on
         return (
-            status.value if status else "",  # type: ignore[union-attr]
+            status.value if isinstance(status, Status) else "",
             "" if percent is None else str(percent),
             self.text,
-            done_on.isoformat() if done_on else "",  # type: ignore[union-attr]
+            done_on.isoformat() if isinstance(done_on, dt.date) else "",
             self.evidence,
             self.problems,
             self.contact,
@@ -168,16 +168,18 @@ class UnitReport:
 
     def cells(self) -> tuple[object, ...]:
         """The eight cells as the workbook is written (50% → 0.5; unreadable → its text)."""
-        status, percent, done_on = self.status, self.percent, self.done_on
-        if type(status) is Unreadable:
+        status: object = self.status
+        percent: object = self.percent
+        done_on: object = self.done_on
+        if isinstance(status, Unreadable):
             status = status.raw
-        elif status is not None:
+        elif isinstance(status, Status):
             status = status.value
-        if type(percent) is Unreadable:
+        if isinstance(percent, Unreadable):
             percent = percent.raw
-        elif percent is not None:
+        elif isinstance(percent, int):
             percent = percent / 100
-        if type(done_on) is Unreadable:
+        if isinstance(done_on, Unreadable):
             done_on = done_on.raw
         return (
             status,

@@ -32,6 +32,7 @@ from gxdesk.exchange.notice_text import (
 )
 
 if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
     from docx.text.paragraph import Paragraph
 
     from gxdesk.core.documents import Notice
@@ -48,8 +49,8 @@ def _run(p: Paragraph, text: str, font: str, size: float) -> None:
     rpr.get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
 
-def _para(doc, text: str, font: str = FANGSONG, size: float = 16, *, indent: bool = False,  # type: ignore[no-untyped-def]
-          align=None) -> Paragraph:  # fmt: skip
+def _para(doc: DocxDocument, text: str, font: str = FANGSONG, size: float = 16, *,
+          indent: bool = False, align: WD_ALIGN_PARAGRAPH | None = None) -> Paragraph:  # fmt: skip
     p = doc.add_paragraph()
     if indent:
         p.paragraph_format.first_line_indent = Pt(size * 2)

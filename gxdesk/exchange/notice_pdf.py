@@ -24,6 +24,7 @@ from gxdesk.exchange.notice_text import (
 from gxdesk.exchange.pdf.fonts import FontSet
 from gxdesk.exchange.pdf.page import LINE, GongwenDoc
 from gxdesk.exchange.pdf.styles import TABLE_SIZE, make_styles
+from gxdesk.exchange.pdf.text import CJKParagraph
 
 if TYPE_CHECKING:
     from gxdesk.core.documents import Notice
@@ -52,7 +53,7 @@ def notice_story(n: Notice, fonts: FontSet) -> list[Flowable]:
     story.append(Spacer(1, LINE / 2))
     head = ParagraphStyle("reply", parent=st.h1, alignment=1)
     label = ParagraphStyle("label", parent=st.head, fontSize=12, leading=16)
-    rows = [[st.p("承办单位", label), st.p(n.unit, st.cell)]]
+    rows: list[list[CJKParagraph | str]] = [[st.p("承办单位", label), st.p(n.unit, st.cell)]]
     rows += [[st.p(r, label), ""] for r in REPLY_ROWS]
     rows += [[st.p("填报人及电话", label), ""]]
     heights = [None, 30 * mm, 22 * mm, 22 * mm, 12 * mm, 12 * mm]

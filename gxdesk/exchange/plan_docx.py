@@ -19,6 +19,7 @@ takes the text of the cell that started the merge with ``inferred=True``.
 from __future__ import annotations
 
 import os
+from typing import Any  # lxml elements of the document body
 
 from gxdesk.core.model import RawPlan
 from gxdesk.core.text import normalize
@@ -40,7 +41,7 @@ def _qn(tag: str) -> str:
     return qn(tag)
 
 
-def _int_val(el, default: int) -> int:
+def _int_val(el: Any, default: int) -> int:
     if el is None:
         return default
     try:
@@ -49,20 +50,20 @@ def _int_val(el, default: int) -> int:
         return default
 
 
-def _para_text(p) -> str:
+def _para_text(p: Any) -> str:
     from docx.text.paragraph import Paragraph
 
-    return Paragraph(p, None).text
+    return Paragraph(p, None).text  # type: ignore[arg-type]  # the text needs no parent part
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc: Any) -> str:
     return "\n".join(_para_text(p) for p in tc.iter(_qn("w:p")))
 
 
 class _Grid:
     """One table's rows as grid columns → (text, merged, vertical)."""
 
-    def __init__(self, tbl, limits: Limits) -> None:
+    def __init__(self, tbl: Any, limits: Limits) -> None:
         self.rows: list[dict[int, Slot]] = []
         restart: dict[int, str] = {}
         for tr in tbl.iterchildren(_qn("w:tr")):

@@ -1,6 +1,6 @@
 """The plan table as exported from Word to plain text.
 
-Format (see DESIGN.md, "The seed plan"): the first line is the title; every
+Format (see docs/architecture.md, "The seed plan text"): the first line is the title; every
 table cell begins with a TAB; a line without a leading TAB continues the cell
 above (a line break inside the cell); blank lines separate rows but cannot be
 trusted (stray ones break category 六's row), so rows are rebuilt by COUNTING

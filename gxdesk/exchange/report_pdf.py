@@ -173,6 +173,11 @@ def _lights_chart(data: ReportData, st: Styles, width: float) -> tuple[Drawing, 
     return d, len(ranked)
 
 
+def _h1(st: Styles, text: str) -> list[Flowable]:
+    """A level-one heading, moved to the next page rather than left alone at the foot."""
+    return [CondPageBreak(30 * mm), st.p(text, st.h1)]
+
+
 def _w(*parts: float) -> list[float]:
     """Column widths in millimetres that fill the given share of the type width."""
     return [p * mm for p in parts]
@@ -194,8 +199,9 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
     story.append(st.p("一、总体情况", st.h1))
     story.append(st.p(_summary(data), st.body))
     story.append(CondPageBreak(70 * mm))
-    story.append(st.p("（一）各类别完成情况", st.h2))
-    story.append(_category_chart(data, st, TYPE_W))
+    if data.categories:  # (a plan always has some; a chart of nothing cannot be drawn)
+        story.append(st.p("（一）各类别完成情况", st.h2))
+        story.append(_category_chart(data, st, TYPE_W))
     if data.unit_lights:
         chart, count = _lights_chart(data, st, TYPE_W)
         head = [st.p("（二）各单位红黄绿灯情况", st.h2)]
@@ -204,7 +210,7 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
                              st.note))  # fmt: skip
         story.append(KeepTogether([*head, chart]))
 
-    story.append(st.p("二、逾期未完成任务（红灯）", st.h1))
+    story += _h1(st, "二、逾期未完成任务（红灯）")
     if data.red:
         story.append(
             st.p(f"截至{cn_date(data.on)}，已过完成时限仍未完成的任务共{len(data.red)}项：", st.body)
@@ -225,7 +231,7 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
     else:
         story.append(st.p(f"截至{cn_date(data.on)}，无逾期未完成任务。", st.body))
 
-    story.append(st.p(f"三、下月（{data.next_month_label}）到期任务", st.h1))
+    story += _h1(st, f"三、下月（{data.next_month_label}）到期任务")
     if data.next_month:
         story.append(
             st.table(
@@ -241,7 +247,7 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
     else:
         story.append(st.p(f"{data.next_month_label}无到期任务。", st.body))
 
-    story.append(st.p("四、序时进度滞后任务", st.h1))
+    story += _h1(st, "四、序时进度滞后任务")
     story.append(
         st.p(
             "序时进度为任务起始日至完成时限之间已过工作日所占比例。以下为报送进度落后序时进度"
@@ -265,12 +271,12 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
                          f"{x.reported}%", f"{x.lag}"]
                         for x in items
                     ],
-                    _w(11, 50, 31, 18, 16, 16, 14),
+                    _w(11, 46, 31, 18, 18, 18, 14),
                     center=frozenset({0, 3, 4, 5, 6}),
                 )  # fmt: skip
             )
 
-    story.append(st.p("五、各单位推进情况", st.h1))
+    story += _h1(st, "五、各单位推进情况")
     if data.units:
         story.append(
             st.table(
@@ -282,7 +288,7 @@ def _body_story(data: ReportData, st: Styles) -> list[Flowable]:
                                                               else "无需报送"), str(u.chased)]
                     for u in data.units
                 ],
-                _w(36, 13, 13, 12, 14, 15, 19, 20, 14),
+                _w(33, 14, 14, 12, 14, 17, 21, 17, 14),
                 center=frozenset(range(1, 9)),
             )  # fmt: skip
         )
@@ -320,6 +326,7 @@ def _annex_story(data: ReportData, st: Styles) -> list[Flowable]:
         st.p("任务推进情况明细表", st.title),
     ]
     for cat in data.detail:
+        story.append(CondPageBreak(40 * mm))  # a category's heading never ends a page
         story.append(st.p(f"（{chinese_number(cat.seq)}）{cat.title}", st.h2))
         story.append(
             st.table(

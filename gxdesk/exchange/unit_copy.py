@@ -22,9 +22,10 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light, Status
 from gxdesk.core.row_verdict import Why, row_verdict
@@ -40,6 +41,9 @@ from gxdesk.core.workbook_data import (
     unit_hash,
 )
 
+if TYPE_CHECKING:  # the reader imports python-calamine: only when a file is read
+    from gxdesk.exchange.workbook_reader import Grid
+
 UNIT_FIELDS = tuple(f for f, _ in UNIT_COLUMNS)
 UNIT_HEADERS = dict(UNIT_COLUMNS)
 _LIGHTS = {light.label: light for light in Light}
@@ -50,14 +54,22 @@ class UnitCopyError(Exception):
     """The file cannot be opened or saved as a unit's copy; the message is for the clerk."""
 
 
+def _status_cell(value: object) -> Status | Unreadable | None:
+    return value if isinstance(value, Status) else read_status(value)
+
+
+def _percent_cell(value: object) -> int | Unreadable | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # 1 from a spin box is 1%, not the fraction 1 = 100%
+    return read_percent(value)
+
+
 def read_unit_value(name: str, value: object, *, year: int) -> object:
     """One unit cell as the merge reads it (a spin box's int is a whole percent)."""
     if name == "status":
-        return value if isinstance(value, Status) else read_status(value)
+        return _status_cell(value)
     if name == "percent":
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # 1 from a spin box is 1%, not the fraction 1 = 100%
-        return read_percent(value)
+        return _percent_cell(value)
     if name == "done_on":
         return read_date(value, year=year)
     if name in UNIT_HEADERS:
@@ -66,7 +78,17 @@ def read_unit_value(name: str, value: object, *, year: int) -> object:
 
 
 def values_from_cells(cells: Mapping[str, object], *, year: int) -> UnitReport:
-    return UnitReport(**{f: read_unit_value(f, cells.get(f), year=year) for f in UNIT_FIELDS})
+    """The unit's eight cells read as :func:`read_unit_value` reads each."""
+    return UnitReport(
+        status=_status_cell(cells.get("status")),
+        percent=_percent_cell(cells.get("percent")),
+        text=read_text(cells.get("text")),
+        done_on=read_date(cells.get("done_on"), year=year),
+        evidence=read_text(cells.get("evidence")),
+        problems=read_text(cells.get("problems")),
+        contact=read_text(cells.get("contact")),
+        phone=read_text(cells.get("phone")),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +166,7 @@ def row_problems(row: CopyRow, values: UnitReport) -> list[str]:
     ]
 
 
-_PROBLEM_TEXT = {
+_PROBLEM_TEXT: dict[Why, Callable[[str, str], str]] = {
     Why.LEAD_EDITED: lambda _header, _reason: "灰色栏目被改动，牵头单位将不采用该行",
     Why.UNREADABLE: lambda header, reason: f"{header}：{reason}",
     Why.NO_STATUS: lambda _header, _reason: "填写了进展但未选择进展状态",
@@ -210,7 +232,7 @@ _AS_OF = re.compile(r"截至[:：]\s*(\d{4})年(\d{1,2})月(\d{1,2})日")
 _LEAD_OFFICE = re.compile(r"牵头单位[:：]\s*(.+)$")
 
 
-def _as_of(pairs: Mapping[str, object], grid: list[list[object]], meta: ExportMeta) -> dt.date:
+def _as_of(pairs: Mapping[str, object], grid: Grid, meta: ExportMeta) -> dt.date:
     try:
         return dt.date.fromisoformat(str(pairs.get("as_of")))
     except ValueError:
@@ -302,9 +324,7 @@ def read_unit_copy(path: str | os.PathLike[str]) -> UnitCopy:
     )
 
 
-def _copy_row(
-    r: ReturnedRow, key: RowKey, grid: list[list[object]], light_col: int | None, year: int
-) -> CopyRow:
+def _copy_row(r: ReturnedRow, key: RowKey, grid: Grid, light_col: int | None, year: int) -> CopyRow:
     light = None
     if light_col is not None and r.row - 1 < len(grid) and light_col < len(grid[r.row - 1]):
         light = _LIGHTS.get(read_text(grid[r.row - 1][light_col]).strip())

@@ -18,9 +18,10 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell as _new_cell
 from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -134,10 +135,16 @@ def workbook_file_name(year: int, unit: str, on: dt.date) -> str:
     return f"{year}年政务公开工作进展_{safe}_{on:%Y-%m}.xlsx"
 
 
+# openpyxl's write-only cell. The writer sets its private ``_value`` and ``_style``
+# directly (one shared style object per kind of cell, a text value never taken for
+# a formula), which the stubs do not know: the cell is typed as Any in this one alias.
+WriteOnlyCell = Any
+
+
 class SheetStyles:
     """Every cell style of the workbook, built once; cells share the style arrays."""
 
-    def __init__(self, ws) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ws: Any) -> None:
         thin = Side(style="thin", color="A6A6A6")
         border = Border(left=thin, right=thin, top=thin, bottom=thin)
         font = Font(name="宋体", size=10)
@@ -148,8 +155,8 @@ class SheetStyles:
         grey = PatternFill("solid", fgColor="F2F2F2")
         self.ws = ws
 
-        def make(**kw) -> object:  # type: ignore[no-untyped-def]
-            cell = WriteOnlyCell(ws, None)
+        def make(**kw: object) -> object:
+            cell: Any = _new_cell(ws, None)
             for k, v in kw.items():
                 setattr(cell, k, v)
             return cell._style
@@ -212,7 +219,7 @@ class SheetStyles:
         )
 
     def cell(self, value: object, style: object) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, None)
+        cell: WriteOnlyCell = _new_cell(self.ws, None)
         if isinstance(value, str):
             cell._value = safe_text(value)
             cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -245,7 +252,7 @@ def _cells_to_row(cells: list[WriteOnlyCell | None], row_idx: int) -> Iterable[W
             yield cell
 
 
-def create_sheet(wb: Workbook, title: str):  # type: ignore[no-untyped-def]
+def create_sheet(wb: Workbook, title: str) -> Any:
     """A write-only sheet whose rows are lists of ready cells.
 
     openpyxl's own row conversion tries ``cell.value = cell`` and catches the
@@ -460,7 +467,7 @@ def sheet_pairs(sheet: UnitSheet) -> list[tuple[str, str | int]]:
     ]
 
 
-def _write_meta_sheet(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None:
+def _write_meta_sheet(wb: Workbook, sheet: UnitSheet, keys: list[tuple[Any, ...]]) -> None:
     ws = create_sheet(wb, META_SHEET)
     ws.sheet_state = "veryHidden"
     st = SheetStyles(ws)
@@ -472,11 +479,13 @@ def _write_meta_sheet(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None
         ws.append([st.cell(v, None) for v in k])
 
 
-def _write_properties(wb: Workbook, sheet: UnitSheet, keys: list[tuple]) -> None:
-    props = wb.custom_doc_props
+def _write_properties(wb: Workbook, sheet: UnitSheet, keys: list[tuple[Any, ...]]) -> None:
+    props = wb.custom_doc_props  # type: ignore[attr-defined]  # openpyxl ≥ 3.1 has it; the stubs lag
     for name, value in sheet_pairs(sheet):
-        cls = IntProperty if isinstance(value, int) else StringProperty
-        props.append(cls(name=PROPERTY_PREFIX + name, value=value))
+        if isinstance(value, int):
+            props.append(IntProperty(name=PROPERTY_PREFIX + name, value=value))
+        else:
+            props.append(StringProperty(name=PROPERTY_PREFIX + name, value=value))
     chunks: list[str] = []
     current = ""
     for k in keys:
@@ -533,10 +542,22 @@ def write_unit_workbook(
 
 def save_atomically(wb: Workbook, path: Path) -> Path:
     """Save under a temporary name beside ``path``, then rename: a crash or a full
-    disk never leaves a half-written workbook where the clerk expects one."""
+    disk never leaves a half-written workbook where the clerk expects one.
+
+    The workbook is built in memory and only its bytes go to the disk: a disk
+    that fills up fails one plain write (one clear error), not openpyxl's
+    streaming writers halfway, whose generators then complain at exit.
+    """
+    import io
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
     try:
-        wb.save(tmp)
+        with open(tmp, "wb") as f:
+            f.write(buffer.getbuffer())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

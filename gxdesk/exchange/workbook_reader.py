@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import python_calamine as pc
 from defusedxml import ElementTree
@@ -59,6 +60,9 @@ from gxdesk.exchange.safety import (
 from gxdesk.exchange.unit_workbook import META_SHEET, PROPERTY_PREFIX
 
 HEADER_SCAN_ROWS = 30
+# a sheet's cells as python-calamine gives them (str, float, bool, date, time, …;
+# untrusted: each is looked at by type where it is read)
+Grid = list[list[Any]]
 _LEAD_FIELDS = tuple(f for f, _ in LEAD_COLUMNS)
 
 
@@ -103,21 +107,25 @@ def _meta_from_pairs(pairs: dict[str, object]) -> ExportMeta | None:
         exported = dt.datetime.fromisoformat(str(pairs.get("exported_at")))
     except ValueError:
         return None
-    ints = {k: _int(pairs.get(k)) for k in ("plan_id", "plan_revision", "plan_year", "unit_id")}
-    if any(v is None for v in ints.values()) or not pairs.get("export_id"):
+    plan_id, revision, year, unit_id = (
+        _int(pairs.get(k)) for k in ("plan_id", "plan_revision", "plan_year", "unit_id")
+    )
+    if plan_id is None or revision is None or year is None or unit_id is None:
+        return None
+    if not pairs.get("export_id"):
         return None
     return ExportMeta(
-        plan_id=ints["plan_id"],  # type: ignore[arg-type]
-        plan_revision=ints["plan_revision"],  # type: ignore[arg-type]
-        plan_year=ints["plan_year"],  # type: ignore[arg-type]
-        unit_id=ints["unit_id"],  # type: ignore[arg-type]
+        plan_id=plan_id,
+        plan_revision=revision,
+        plan_year=year,
+        unit_id=unit_id,
         unit_name=str(pairs.get("unit_name") or ""),
         export_id=str(pairs["export_id"]),
         exported_at=exported,
     )
 
 
-def sheet_pairs(grid: list[list[object]]) -> dict[str, object]:
+def sheet_pairs(grid: Grid) -> dict[str, object]:
     """The name → value pairs of the identity sheet, down to its table of row keys."""
     return _pairs(iter(grid))
 
@@ -135,7 +143,17 @@ def _pairs(rows: Iterator[list[object]]) -> dict[str, object]:
     return pairs
 
 
-def _meta_from_sheet(grid: list[list[object]]) -> tuple[ExportMeta | None, dict[int, RowKey]]:
+def _row_key(
+    task: object, assignment: object, task_v: object, assignment_v: object, lead: str, unit: str
+) -> RowKey | None:
+    """A row key from four whole numbers and two hashes; None if a number is not one."""
+    t, a, tv, av = _int(task), _int(assignment), _int(task_v), _int(assignment_v)
+    if t is None or a is None or tv is None or av is None:
+        return None
+    return RowKey(t, a, tv, av, lead, unit)
+
+
+def _meta_from_sheet(grid: Grid) -> tuple[ExportMeta | None, dict[int, RowKey]]:
     keys: dict[int, RowKey] = {}
     rows = iter(grid)
     pairs = _pairs(rows)
@@ -157,10 +175,9 @@ def _meta_from_sheet(grid: list[list[object]]) -> tuple[ExportMeta | None, dict[
             task_id = int(t)
             keys[task_id] = RowKey(task_id, int(a), int(tv), int(av), str(row[4]), str(row[5]))
             continue
-        nums = [_int(t), _int(a), _int(tv), _int(av)]
-        if None in nums:
-            continue
-        keys[nums[0]] = RowKey(*nums, str(row[4]), str(row[5]))  # type: ignore[arg-type]
+        key = _row_key(t, a, tv, av, str(row[4]), str(row[5]))
+        if key is not None:
+            keys[key.task_id] = key
     return _meta_from_pairs(pairs), keys
 
 
@@ -192,14 +209,13 @@ def _meta_from_properties(props: dict[str, str]) -> tuple[ExportMeta | None, dic
             parts = item.split(",")
             if len(parts) != 6:
                 continue
-            nums = [_int(p) for p in parts[:4]]
-            if any(n is None for n in nums):
-                continue
-            keys[nums[0]] = RowKey(*nums, parts[4], parts[5])  # type: ignore[arg-type]
+            key = _row_key(*parts)
+            if key is not None:
+                keys[key.task_id] = key
     return meta, keys
 
 
-def find_header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+def find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
     """The progress table's header row and field → column, in the first
     :data:`HEADER_SCAN_ROWS` rows: the first row naming 工作任务 and 进展状态 among at
     least four known columns (a legend or note row naming only those two is not it)."""
@@ -218,7 +234,7 @@ def find_header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:
 _TITLE_UNIT = re.compile(r"[（(]([^（）()]{2,40})[）)]")
 
 
-def _unit_hint(grid: list[list[object]], header_row: int, file_name: str) -> str:
+def _unit_hint(grid: Grid, header_row: int, file_name: str) -> str:
     for row in grid[:header_row]:
         for value in row:
             if isinstance(value, str):
@@ -256,9 +272,9 @@ class SheetGrids:
     """What python-calamine read from a checked file: the cells, not yet interpreted."""
 
     sha256: str
-    meta_grid: list[list[object]] | None  # the very-hidden identity sheet, if present
+    meta_grid: Grid | None  # the very-hidden identity sheet, if present
     sheet: str
-    grid: list[list[object]]
+    grid: Grid
     header: tuple[int, dict[str, int]]
 
 
@@ -316,7 +332,9 @@ def _unreadable(exc: BaseException) -> BadFileError:
 
 def returned_workbook(checked: CheckedFile, grids: SheetGrids) -> ReturnedWorkbook:
     """Stage 3 (holds the GIL): the file's identity and rows from what stage 2 read."""
-    meta, keys, source = None, {}, ""
+    meta: ExportMeta | None = None
+    keys: dict[int, RowKey] = {}
+    source = ""
     if grids.meta_grid is not None:
         meta, keys = _meta_from_sheet(grids.meta_grid)
         source = "sheet" if meta else ""
@@ -350,7 +368,7 @@ def read_returned_workbook(
     return returned_workbook(checked, parse_sheets(checked))
 
 
-def _rows(grid: list[list[object]], header_row: int, fields: dict[str, int]) -> list[ReturnedRow]:
+def _rows(grid: Grid, header_row: int, fields: dict[str, int]) -> list[ReturnedRow]:
     lead_cols = [fields.get(f) for f in _LEAD_FIELDS]
     unit_cols = [fields.get(f) for f in UNIT_FIELDS]
     key_col = fields.get("key")

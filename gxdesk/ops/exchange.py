@@ -15,9 +15,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from gxdesk.core.bulk import bulk_work
 from gxdesk.core.cancel import JobCancelled
+from gxdesk.core.views import PlanInfo
 from gxdesk.core.workbook_data import ReturnedWorkbook
 from gxdesk.exchange.ledger import write_ledger
 from gxdesk.exchange.safety import DEFAULT_LIMITS, BadFileError, Limits
@@ -32,6 +33,7 @@ from gxdesk.exchange.workbook_reader import (
     returned_workbook,
 )
 from gxdesk.ops.progress import Cancelled, Step, never, no_step
+from gxdesk.runtime import bulk_work
 from gxdesk.store import queries
 from gxdesk.store.database import Database
 from gxdesk.store.exports import build_unit_sheet, record_exports, reporting_units
@@ -79,7 +81,7 @@ def export_units(
         units = reporting_units(db, plan.id)
     tasks = queries.list_tasks(db, plan.id, on=on)
     clean_parts(folder)  # temporaries of an earlier export that was killed
-    done: list[tuple] = []
+    done: list[tuple[Any, ...]] = []
     written: list[tuple[Path, Path]] = []  # (temporary, final) names
     out = []
     try:
@@ -109,7 +111,7 @@ def export_units(
     return out
 
 
-def _plan(db: Database, plan_id: int | None) -> queries.PlanInfo:
+def _plan(db: Database, plan_id: int | None) -> PlanInfo:
     plans = queries.plans(db)
     if not plans:
         raise LookupError("数据库中还没有计划，请先导入工作要点")

@@ -69,10 +69,12 @@ def save_plan_draft(
 ) -> PlanImported:
     """Write ``draft`` in one transaction, after a checked backup (in the rotating set);
     ``cancelled()`` is asked last inside it."""
+    from gxdesk.store import queries
     from gxdesk.store.backups import rotating_backup
     from gxdesk.store.plans import save_plan
 
-    if not db.is_server:  # a server keeps its own backups
+    # a server keeps its own backups; an empty file has nothing a backup could bring back
+    if not db.is_server and queries.plans(db):
         rotating_backup(db.path, "import")
     with db.transaction() as session:
         result = save_plan(session, draft, source_name=source_name)

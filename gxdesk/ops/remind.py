@@ -92,10 +92,11 @@ def gather_notices(db: Database, *, on: dt.date | None = None) -> list[Notice]:
                 u.id, u.name, f"催办〔{on.year}〕{numbered}号", on, reply_by,
                 tuple(
                     NoticeTask(
-                        r.id, f"{r.category_seq}.{r.seq}", r.name, r.deadline_text, r.due,
-                        workdays_overdue(r.due, on, calendar), chased[(u.id, r.id)],
+                        r.id, f"{r.category_seq}.{r.seq}", r.name, r.deadline_text, due,
+                        workdays_overdue(due, on, calendar), chased[(u.id, r.id)],
                     )
                     for r in late
+                    if (due := r.due) is not None  # every late task has one (see above)
                 ),
                 bool(silent), month, plan.title, office,
             )

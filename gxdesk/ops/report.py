@@ -130,6 +130,8 @@ def gather_report(
             raise ReportError(str(exc)) from None
         mine = queries.task_ids_of_unit(db, unit_row.id)
         rows = [r for r in rows if r.id in mine]
+        if not rows:
+            raise ReportError(f"{unit_row.name}没有承担本计划的任务，无需生成月报")
     ids = [r.id for r in rows]
     step(1, 5, "读取进展")
     latest = queries.latest_progress(db, ids)
@@ -196,13 +198,17 @@ def gather_report(
     )  # fmt: skip
 
     # 3. red list, 4. next month
+    overdue = sorted(
+        ((r.due, r) for r in rows if r.light is Light.RED and r.due is not None),
+        key=lambda pair: pair[0],
+    )
     red = tuple(
         RedItem(
-            r.id, _label(r), r.name, r.deadline_text, r.due,
-            workdays_overdue(r.due, on, calendar), r.units_text,
+            r.id, _label(r), r.name, r.deadline_text, due,
+            workdays_overdue(due, on, calendar), r.units_text,
             _latest_line(latest.get(r.id, [])), chased_task[r.id],
         )
-        for r in sorted((r for r in rows if r.light is Light.RED and r.due), key=lambda r: r.due)
+        for due, r in overdue
     )  # fmt: skip
     ny, nm = (year + 1, 1) if m == 12 else (year, m + 1)
     n_first, n_end = dt.date(ny, nm, 1), _month_end(ny, nm)
@@ -239,20 +245,20 @@ def gather_report(
                 unit_tasks[uid].add(task_id)
     by_id = {r.id: r for r in rows}
     own: dict[tuple[int, int], ProgressView] = {}
-    for task_id, views in latest.items():
-        for v in views:
+    for task_id, reports in latest.items():
+        for v in reports:
             own[(v.unit_id, task_id)] = v
     summaries = []
-    for u in all_units:
-        if u.is_group or u.id not in unit_tasks:
+    for reporter in all_units:
+        if reporter.is_group or reporter.id not in unit_tasks:
             continue
-        if unit_row is not None and u.id != unit_row.id:
+        if unit_row is not None and reporter.id != unit_row.id:
             continue
-        tasks = [by_id[t] for t in sorted(unit_tasks[u.id]) if t in by_id]
+        tasks = [by_id[t] for t in sorted(unit_tasks[reporter.id]) if t in by_id]
         if not tasks:
             continue
 
-        def unit_done(r: TaskRow, uid: int = u.id) -> dt.date | None:
+        def unit_done(r: TaskRow, uid: int = reporter.id) -> dt.date | None:
             v = own.get((uid, r.id))
             if v is not None and v.status is Status.DONE:
                 return v.done_on or v.reported_at.date()
@@ -262,9 +268,9 @@ def gather_report(
         expected_to_report = any(r.status is not Status.DONE for r in tasks)
         summaries.append(
             UnitSummary(
-                u.id, u.name, len(tasks), sum(unit_done(r) is not None for r in tasks),
+                reporter.id, reporter.name, len(tasks), sum(unit_done(r) is not None for r in tasks),
                 sum(r.light is Light.RED for r in tasks), ok, due_n, percent(ok, due_n),
-                u.id in reported, expected_to_report, chased_unit[u.id],
+                reporter.id in reported, expected_to_report, chased_unit[reporter.id],
             )
         )  # fmt: skip
     unit_lights = tuple(

@@ -28,10 +28,11 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from gxdesk.store.database import DatabaseError
 from gxdesk.store.errors import sqlite_reason
 from gxdesk.store.processes import host_name
+from gxdesk.store.sqlite_file import DatabaseError
 
 MANIFEST_SUFFIX = ".json"
 KEEP_LAST = 10
@@ -48,7 +49,9 @@ REASONS = {
     "undo": "撤销前",
 }
 
-_NAME = re.compile(r"^(?P<stem>.+)\.(?P<reason>[a-z0-9]+)-(?P<stamp>\d{8}-\d{6}-\d{6})(-\d+)?\.sqlite$")
+_NAME = re.compile(
+    r"^(?P<stem>.+)\.(?P<reason>[a-z0-9]+)-(?P<stamp>\d{8}-\d{6}-\d{6})(-\d+)?\.sqlite$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,7 @@ def _count(conn: sqlite3.Connection, sql: str) -> int:
         return 0
 
 
-def _summary(conn: sqlite3.Connection) -> dict:
+def _summary(conn: sqlite3.Connection) -> dict[str, Any]:
     try:
         last = conn.execute("SELECT max(created_at) FROM merge_batch").fetchone()[0]
     except sqlite3.Error:
@@ -123,7 +126,7 @@ def make_backup(
 ) -> BackupInfo:
     """Copy ``src`` to ``dest`` (backup API, checked, manifest, rename); ``dest`` is
     replaced only by a whole, checked copy."""
-    from gxdesk.store.database import connect_existing
+    from gxdesk.store.sqlite_file import connect_existing
 
     src, dest = Path(src), Path(dest)
     if not dest.parent.is_dir():
@@ -172,12 +175,21 @@ def make_backup(
         tmp.unlink(missing_ok=True)
         raise
     return BackupInfo(
-        dest, created, reason, size, digest, summary["schema_version"], summary["plans"],
-        summary["tasks"], summary["reports"], summary["batches"], summary["last_merge"],
+        dest,
+        created,
+        reason,
+        size,
+        digest,
+        summary["schema_version"],
+        summary["plans"],
+        summary["tasks"],
+        summary["reports"],
+        summary["batches"],
+        summary["last_merge"],
     )
 
 
-def _write_json(path: Path, data: dict) -> None:
+def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -214,7 +226,7 @@ def rotating_backup(
 def read_backup(path: Path) -> BackupInfo:
     """A backup's manifest (or, without one, what can be said from the file's name)."""
     path = Path(path)
-    data: dict = {}
+    data: dict[str, Any] = {}
     mpath = manifest_path(path)
     if mpath.is_file():
         try:

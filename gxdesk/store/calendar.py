@@ -40,10 +40,11 @@ def enter_year(session: Session, year: int, days: Iterable[DayOverride], note: s
             insert(CalendarDay),
             [{"day": d.day, "is_workday": d.is_workday, "note": d.note} for d in days],
         )
-    if session.get(CalendarYear, year) is None:
+    record = session.get(CalendarYear, year)
+    if record is None:
         session.add(CalendarYear(year=year, note=note))
     else:
-        session.get(CalendarYear, year).note = note  # type: ignore[union-attr]
+        record.note = note
     return len(days)
 
 

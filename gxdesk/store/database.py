@@ -30,6 +30,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gxdesk.store.sqlite_file import DatabaseError as DatabaseError
+from gxdesk.store.sqlite_file import NewerDatabaseError as NewerDatabaseError
+from gxdesk.store.sqlite_file import connect_existing as connect_existing
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
@@ -37,14 +41,6 @@ if TYPE_CHECKING:
     from gxdesk.store.lock import WriterLock
 
 APPLICATION_ID = 0x47584453  # "GXDS": marks a SQLite file as a gxdesk database
-
-
-class DatabaseError(Exception):
-    """A database that cannot be opened; the message is for the clerk."""
-
-
-class NewerDatabaseError(DatabaseError):
-    pass
 
 
 def migration_scripts() -> list[tuple[int, str]]:
@@ -78,26 +74,6 @@ def _connect_raw(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=5000")
-    return conn
-
-
-def connect_existing(path: Path, *, query_only: bool = True) -> sqlite3.Connection:
-    """A connection to a file that must already exist; it never creates one.
-
-    Opened read-write even to read (``query_only`` stops this connection's own
-    writes): SQLite rolls back a hot journal — the ``-journal`` a crash left in
-    the middle of a commit — only on a connection that may write, and a
-    ``?mode=ro`` connection would lock the program out of its own file until then.
-    """
-    uri = f"{Path(path).resolve().as_uri()}?mode=rw"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout=5000")
-        if query_only:
-            conn.execute("PRAGMA query_only=1")
-    except BaseException:
-        conn.close()
-        raise
     return conn
 
 
@@ -249,16 +225,27 @@ class Database:
         self._lock = threading.Lock()
         self._writer: WriterLock | None = None
         self._identity = _identity(self.path)
+        #: Opened read-only by choice (another PC writes): every write is refused.
+        self.read_only = False
+        #: Who took the writer lock ("cli", "window"), kept after close(); None: never taken.
+        self.lock_kind: str | None = None
+        self._watch: sqlite3.Connection | None = None  # for data_version, see changed_elsewhere
+        self._seen_version: int | None = None
 
-    def lock_for_writing(self, *, force: bool = False) -> None:
+    @property
+    def holds_lock(self) -> bool:
+        return self._writer is not None
+
+    def lock_for_writing(self, *, force: bool = False, kind: str = "cli") -> None:
         """Hold the one-writer lock beside the file until :meth:`close` (raises
         :class:`gxdesk.store.lock.DatabaseLockedError` when another writer has it)."""
         from gxdesk.store.lock import WriterLock
 
         if self._writer is None:
-            lock = WriterLock(self.path)
+            lock = WriterLock(self.path, kind=kind)
             lock.acquire(force=force)
             self._writer = lock
+            self.lock_kind = kind
 
     @property
     def label(self) -> str:
@@ -290,9 +277,35 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed together, or not at all."""
+        if self.read_only:
+            raise DatabaseError("数据库以只读方式打开（另一台电脑正在使用），不能修改")
         self.check_same_file()
         with self.sessions.begin() as session:
             yield session
+        self._note_own_change()
+
+    def _data_version(self) -> int:
+        with self._lock:
+            if self._watch is None:
+                self._watch = connect_existing(self.path, any_thread=True)
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
+    def _note_own_change(self) -> None:
+        if self._watch is not None:
+            self._seen_version = self._data_version()
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another program committed to the file (SQLite's ``data_version``,
+        which also counts this program's other connections: its own commits through
+        :meth:`transaction` are noted and do not count)."""
+        version = self._data_version()
+        if self._seen_version is None:
+            self._seen_version = version
+            return False
+        if version != self._seen_version:
+            self._seen_version = version
+            return True
+        return False
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -318,6 +331,9 @@ class Database:
             if self._writer is not None:
                 self._writer.release()
                 self._writer = None
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
 
 
 def open_database(path: str | Path, *, create: bool = True) -> Database:

@@ -43,7 +43,7 @@ def deadline_row(spec: DeadlineSpec) -> _DeadlineRow:
 
 def deadline_values(spec: DeadlineSpec) -> dict[str, object]:
     """The spec's column values as the ORM takes them (a date stays a date)."""
-    values = dict(zip(DEADLINE_COLUMNS, deadline_row(spec), strict=True))
+    values: dict[str, object] = dict(zip(DEADLINE_COLUMNS, deadline_row(spec), strict=True))
     values["deadline_due"] = spec.due
     return values
 

@@ -39,6 +39,11 @@ _ERRNO_REASONS = {
 }
 
 
+#: The exception types of a failing file or disk, for ``except`` clauses outside ``store``
+#: (SQLAlchemy wraps sqlite3's errors; its wrapper derives from neither, see describe()).
+DISK_FAILURES: tuple[type[BaseException], ...] = (OSError, sqlite3.Error)
+
+
 def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
     """The sqlite3 error itself, also when SQLAlchemy wrapped it (``.orig``)."""
     if isinstance(exc, sqlite3.Error):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gxdesk.core.model import Role
 from gxdesk.core.numerals import category_label
+from gxdesk.core.views import ProgressView, TaskRow, UnitRow
 from gxdesk.core.workbook_data import ExportMeta, SheetRow, UnitReport, UnitSheet
 from gxdesk.store import queries
 from gxdesk.store.chunks import chunks, id_lists, marks
@@ -105,7 +106,7 @@ def unit_assignments_many(
     return out
 
 
-def reporting_units(db: Database, plan_id: int) -> list[queries.UnitRow]:
+def reporting_units(db: Database, plan_id: int) -> list[UnitRow]:
     """Every unit (not group) that has at least one task of the plan to report on."""
     with db.raw() as conn:
         ids = {
@@ -135,6 +136,29 @@ def unreachable_tasks(db: Database, plan_id: int) -> list[tuple[str, str]]:
         ).fetchall()
 
 
+def lead_columns_now(
+    db: Database, plan_id: int, unit_id: int, task_ids: Iterable[int], on: dt.date
+) -> dict[int, tuple[str, ...]]:
+    """The lead office's columns of each task as an export to ``unit_id`` would write
+    them today, for a conflict shown beside the file's (same cells as :func:`build_unit_sheet`)."""
+    wanted = set(task_ids)
+    if not wanted:
+        return {}
+    mine = unit_assignments(db, plan_id, unit_id)
+    return {
+        t.id: (
+            str(t.seq),
+            category_label(t.category_seq, t.category_title),
+            t.name,
+            t.requirement,
+            _deadline_cell(t.deadline_text, t.due),
+            _role_cell(mine[t.id]) if t.id in mine else "",
+        )
+        for t in queries.list_tasks(db, plan_id, on=on)
+        if t.id in wanted
+    }
+
+
 def _deadline_cell(text: str, due: dt.date | None) -> str:
     if due is None:
         return text or "—"
@@ -147,7 +171,7 @@ def _role_cell(a: UnitAssignment) -> str:
 
 @dataclass(frozen=True, slots=True)
 class LatestReport:
-    view: queries.ProgressView
+    view: ProgressView
     export_id: str
 
 
@@ -181,10 +205,10 @@ def latest_reports(
 def build_unit_sheet(
     db: Database,
     plan_id: int,
-    unit: queries.UnitRow,
+    unit: UnitRow,
     *,
     on: dt.date,
-    tasks: Sequence[queries.TaskRow] | None = None,
+    tasks: Sequence[TaskRow] | None = None,
     now: dt.datetime | None = None,
     lead_office: str = "",
 ) -> UnitSheet:

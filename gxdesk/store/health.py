@@ -65,11 +65,15 @@ def health_report(path: Path, *, now: dt.datetime | None = None) -> list[HealthL
     else:
         lines.append(HealthLine("外键", "一致"))
     if version > SCHEMA_VERSION:
-        lines.append(HealthLine("数据结构", f"版本 {version}，比本程序（{SCHEMA_VERSION}）新", True))
+        lines.append(
+            HealthLine("数据结构", f"版本 {version}，比本程序（{SCHEMA_VERSION}）新", True)
+        )
     elif version == 0 and tables:
         lines.append(HealthLine("数据结构", "版本号为 0 但已有数据表：文件被其他工具改动过", True))
     elif version < SCHEMA_VERSION:
-        lines.append(HealthLine("数据结构", f"版本 {version}，下次写入时先备份再升级到 {SCHEMA_VERSION}"))
+        lines.append(
+            HealthLine("数据结构", f"版本 {version}，下次写入时先备份再升级到 {SCHEMA_VERSION}")
+        )
     else:
         lines.append(HealthLine("数据结构", f"版本 {version}（最新）"))
     last = latest_backup(path)
@@ -85,3 +89,38 @@ def health_report(path: Path, *, now: dt.datetime | None = None) -> list[HealthL
     holder = lock_holder(path)
     lines.append(HealthLine("占用", holder.describe() if holder else "无程序正在写入"))
     return lines
+
+
+def startup_problems(path: Path) -> list[str]:
+    """``quick_check`` and ``foreign_key_check`` (a hot journal rolled back first): what a
+    window runs on open, fast enough for every start; empty when the file is sound."""
+    from gxdesk.store.database import connect_existing
+
+    try:
+        conn = connect_existing(path)
+        try:
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check") if r[0] != "ok"]
+            problems += [
+                f"外键错误：表 {r[0]} 第 {r[1]} 行引用 {r[2]}"
+                for r in conn.execute("PRAGMA foreign_key_check")
+            ]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return [f"无法读取（{sqlite_reason(exc)}）"]
+    return problems
+
+
+def newest_good_backup(path: Path):  # type: ignore[no-untyped-def]
+    """The newest backup of ``path`` whose checksum and structure are sound, or None."""
+    from gxdesk.store.backups import backup_folder, list_backups, verify_backup
+    from gxdesk.store.database import DatabaseError, check_database
+
+    for b in list_backups(backup_folder(path), Path(path).stem):
+        try:
+            verify_backup(b.path)
+        except (DatabaseError, OSError):
+            continue
+        if b.sha256 and not check_database(b.path):
+            return b
+    return None

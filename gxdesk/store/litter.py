@@ -42,7 +42,7 @@ def clean_parts(folder: Path) -> list[Path]:
 
 
 def _batch_times(db_path: Path) -> list[dt.datetime]:
-    from gxdesk.store.database import connect_existing
+    from gxdesk.store.sqlite_file import connect_existing
 
     try:
         conn = connect_existing(db_path)

@@ -15,16 +15,42 @@ import os
 import sys
 from pathlib import Path, PureWindowsPath
 
-from gxdesk.store.database import DatabaseError
+from gxdesk.store.sqlite_file import DatabaseError
 
 ALLOW_ENV = "GXDESK_ALLOW_NETWORK"
 NETWORK_FS = {
-    "nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "ceph",
-    "glusterfs", "fuse.glusterfs", "afs", "ncpfs", "fuse.rclone", "davfs", "fuse.davfs2",
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "fuse.sshfs",
+    "sshfs",
+    "9p",
+    "ceph",
+    "glusterfs",
+    "fuse.glusterfs",
+    "afs",
+    "ncpfs",
+    "fuse.rclone",
+    "davfs",
+    "fuse.davfs2",
 }
 SYNC_FOLDERS = (
-    "onedrive", "dropbox", "google drive", "googledrive", "icloud", "坚果云", "nutstore",
-    "百度网盘", "baidunetdisk", "wps云盘", "wpsdrive", "synologydrive", "seafile", "nextcloud",
+    "onedrive",
+    "dropbox",
+    "google drive",
+    "googledrive",
+    "icloud",
+    "坚果云",
+    "nutstore",
+    "百度网盘",
+    "baidunetdisk",
+    "wps云盘",
+    "wpsdrive",
+    "synologydrive",
+    "seafile",
+    "nextcloud",
 )
 
 
@@ -68,7 +94,7 @@ def _windows_drive_is_remote(drive: str) -> bool:
         return False
     import ctypes
 
-    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # type: ignore[attr-defined]  # DRIVE_REMOTE
+    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # type: ignore[attr-defined, unused-ignore]  # Windows only; DRIVE_REMOTE
 
 
 def network_reason(path: Path, *, table: str | None = None) -> str | None:

@@ -21,8 +21,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from gxdesk.store.database import DatabaseError
 from gxdesk.store.processes import host_name, pid_alive
+from gxdesk.store.sqlite_file import DatabaseError
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class LockHolder:
     pid: int
     user: str
     since: dt.datetime
+    kind: str = "cli"  # "window": a window holds it (a second start raises that window)
 
     def describe(self) -> str:
         return f"数据正被 {self.host} 使用（自 {self.since:%H:%M} 起，用户 {self.user}，进程 {self.pid}）"
@@ -59,8 +60,11 @@ def _read(path: Path) -> LockHolder | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8") or "{}")
         return LockHolder(
-            str(data["host"]), int(data["pid"]), str(data.get("user", "")),
+            str(data["host"]),
+            int(data["pid"]),
+            str(data.get("user", "")),
             dt.datetime.fromisoformat(data["since"]),
+            str(data.get("kind", "cli")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -95,8 +99,9 @@ def _user() -> str:
 class WriterLock:
     """The lock of one database; :meth:`acquire` raises DatabaseLockedError if held."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, *, kind: str = "cli") -> None:
         self.path = lock_path(db_path)
+        self.kind = kind
         self._fd: int | None = None
 
     @property
@@ -131,6 +136,7 @@ class WriterLock:
                 "pid": os.getpid(),
                 "user": _user(),
                 "since": dt.datetime.now().isoformat(timespec="seconds"),
+                "kind": self.kind,
             }
             data = json.dumps(mine, ensure_ascii=False).encode("utf-8")
             if sys.platform == "win32":  # the locked byte is 0: write after it

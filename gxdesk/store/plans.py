@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from gxdesk.core.plan import PlanDraft
 from gxdesk.store.deadline_columns import DEADLINE_COLUMNS, deadline_row
@@ -51,8 +52,8 @@ class ImportResult:
 class PlanRows:
     """The rows a plan adds to the task and assignment tables, ready for executemany."""
 
-    tasks: list[tuple] = field(default_factory=list)
-    assignments: list[tuple] = field(default_factory=list)
+    tasks: list[tuple[Any, ...]] = field(default_factory=list)
+    assignments: list[tuple[Any, ...]] = field(default_factory=list)
     inferred: int = 0
     needs_review: int = 0
 
@@ -101,8 +102,9 @@ def insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
 
 
-def _next_id(session: Session, column) -> int:  # type: ignore[no-untyped-def]
-    return (session.scalar(select(func.max(column))) or 0) + 1
+def _next_id(session: Session, column: InstrumentedAttribute[int]) -> int:
+    found: int | None = session.scalar(select(func.max(column)))
+    return (found or 0) + 1
 
 
 def _ensure_units(session: Session, draft: PlanDraft) -> dict[str, int]:
@@ -110,7 +112,9 @@ def _ensure_units(session: Session, draft: PlanDraft) -> dict[str, int]:
     for task in draft.tasks:
         for ref in task.unit_spec.refs:
             wanted.setdefault(ref.name, ref.is_group)
-    existing = dict(session.execute(select(Unit.name, Unit.id)).all())
+    existing: dict[str, int] = {
+        name: id_ for name, id_ in session.execute(select(Unit.name, Unit.id))
+    }
     new = [name for name in wanted if name not in existing]
     if new:
         first = _next_id(session, Unit.id)
@@ -120,7 +124,7 @@ def _ensure_units(session: Session, draft: PlanDraft) -> dict[str, int]:
             for i, n in enumerate(new)
         ]  # fmt: skip
         session.execute(insert(Unit), rows)
-        existing.update({r["name"]: r["id"] for r in rows})
+        existing.update({n: first + i for i, n in enumerate(new)})
     return existing
 
 

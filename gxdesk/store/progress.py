@@ -81,7 +81,7 @@ def add_reports(
             (
                 first + i, r.assignment_id, task_id, r.unit_id,
                 r.period or (r.reported_at or now).strftime("%Y-%m"), _status_value(v.status),
-                v.percent, v.text, v.done_on.isoformat() if v.done_on else None, v.evidence,
+                v.percent, v.text, v.done_on.isoformat() if isinstance(v.done_on, dt.date) else None, v.evidence,
                 v.problems, v.contact, v.phone,
                 sql_datetime(r.reported_at) if r.reported_at else stamp, r.source,
                 r.source_file, r.source_sha256, r.export_id, batch_id,
@@ -101,7 +101,7 @@ def _status_value(status: object) -> str:
     rows of a merge made ``Status(x)`` a noticeable share of the write)."""
     if type(status) is Status:
         return status.value
-    return Status(status).value
+    return Status(str(status)).value
 
 
 def tasks_of_reports(session: Session, progress_ids: Iterable[int]) -> set[int]:
@@ -163,10 +163,18 @@ def refresh_status(session: Session, task_ids: Iterable[int]) -> None:
     conn = session.connection()
     changed = []
     for marks in id_lists(sorted(set(task_ids)), 500):
-        current = dict(
-            conn.exec_driver_sql(f"SELECT id, status FROM task WHERE id IN ({marks})").all()
-        )
-        expected = dict(conn.exec_driver_sql(EXPECTED_REPORTERS_SQL.format(marks=marks)).all())
+        current: dict[int, str] = {
+            task_id: status
+            for task_id, status in conn.exec_driver_sql(
+                f"SELECT id, status FROM task WHERE id IN ({marks})"
+            ).all()
+        }
+        expected: dict[int, int] = {
+            task_id: count
+            for task_id, count in conn.exec_driver_sql(
+                EXPECTED_REPORTERS_SQL.format(marks=marks)
+            ).all()
+        }
         latest: dict[int, list[Status]] = defaultdict(list)
         for task_id, status, n in conn.exec_driver_sql(
             _LATEST_COUNTS_SQL.format(marks=marks)

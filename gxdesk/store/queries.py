@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from gxdesk.core.deadlines import DueDate, explain_due
-from gxdesk.core.model import DeadlineKind, Light, Role, Status
+from gxdesk.core.model import DeadlineKind, Light, Period, Role, Status
 from gxdesk.core.status import DEFAULT_YELLOW_WORKDAYS, light_for
 from gxdesk.core.views import (
     AssignmentView,
@@ -80,7 +81,7 @@ _LIST_SQL = f"""
 SELECT t.id, t.plan_id, t.category_id, c.seq, c.title, t.seq, t.name, t.requirement,
        {DEADLINE_SELECT}, t.deadline_inferred, t.units_text,
        t.units_inferred, t.units_review, t.status, t.version,
-       p.text, u.name, p.reported_at
+       p.text, u.name, p.reported_at, p.percent, p.done_on
 FROM task t
 JOIN category c ON c.id = t.category_id
 LEFT JOIN progress p ON p.id = (
@@ -110,15 +111,17 @@ def list_tasks(
         issued = _d(issued_text)
         rows = conn.execute(_LIST_SQL, (plan_id,)).fetchall()
     # Few distinct (deadline, status) pairs recur over thousands of rows: resolve each once.
-    resolved: dict[tuple[object, ...], tuple[DeadlineKind, DueDate, Status, Light]] = {}
+    resolved: dict[
+        tuple[object, ...], tuple[DeadlineKind, DueDate, Status, Light, Period | None]
+    ] = {}
     workdays_until = calendar.workdays_between
-    out = []
+    out: list[TaskRow] = []
     append = out.append
     for (
         task_id, plan, category_id, category_seq, category_title, seq, name, requirement,
         d_text, d_kind, d_due, d_workdays, d_period, d_review, d_inferred, units_text,
         units_inferred, units_review, status_text, version,
-        latest_text, latest_unit, latest_at,
+        latest_text, latest_unit, latest_at, latest_percent, latest_done_on,
     ) in rows:  # fmt: skip
         key = (d_kind, d_due, d_workdays, d_period, status_text)
         found = resolved.get(key)
@@ -127,8 +130,8 @@ def list_tasks(
             deadline = explain_due(spec, issued=issued, calendar=calendar, on=on, year=year)
             status = Status(status_text) if status_text in _STATUSES else Status.NOT_STARTED
             light = light_for(status, deadline.due, on, workdays_until, yellow_workdays)
-            found = resolved[key] = (spec.kind, deadline, status, light)
-        kind, deadline, status, light = found
+            found = resolved[key] = (spec.kind, deadline, status, light, spec.period)
+        kind, deadline, status, light, period = found
         append(
             TaskRow(
                 task_id, plan, category_id, category_seq, category_title, seq, name,
@@ -136,7 +139,8 @@ def list_tasks(
                 units_text, units_inferred == 1, units_review == 1, status, light,
                 latest_text or "", latest_unit or "",
                 _datetime(latest_at) if latest_at else None,
-                version, deadline.note, deadline.missing_year,
+                version, deadline.note, deadline.missing_year, d_workdays, period,
+                latest_percent, _d(latest_done_on),
             )
         )  # fmt: skip
     return out
@@ -187,7 +191,7 @@ _PROGRESS_COLUMNS = (
 )
 
 
-def _progress_view(r: tuple) -> ProgressView:
+def _progress_view(r: Sequence[Any]) -> ProgressView:
     return ProgressView(
         r[0],
         r[1],

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -51,9 +52,7 @@ def record_reminder(
     )
     rows = [(new_id, t) for t in sorted(set(task_ids))]
     if rows:
-        conn.exec_driver_sql(
-            "INSERT INTO reminder_task (reminder_id, task_id) VALUES (?, ?)", rows
-        )
+        conn.exec_driver_sql("INSERT INTO reminder_task (reminder_id, task_id) VALUES (?, ?)", rows)
     return new_id
 
 
@@ -63,7 +62,7 @@ def chase_counts(db: Database, *, before: dt.date | None = None) -> Counter[tupl
         "SELECT r.unit_id, rt.task_id, count(*) FROM reminder r"
         " JOIN reminder_task rt ON rt.reminder_id = r.id"
     )
-    args: tuple = ()
+    args: tuple[Any, ...] = ()
     if before is not None:
         sql += " WHERE r.issued_on <= ?"
         args = (before.isoformat(),)
@@ -89,7 +88,8 @@ def reminders_of_task(db: Database, task_id: int) -> list[ReminderView]:
 def reminder_count(db: Database, year: int) -> int:
     """Notices issued in ``year``: the next one is numbered one higher."""
     with db.raw() as conn:
-        return conn.execute(
+        count: int = conn.execute(
             "SELECT count(*) FROM reminder WHERE issued_on >= ? AND issued_on < ?",
             (f"{year:04d}-01-01", f"{year + 1:04d}-01-01"),
         ).fetchone()[0]
+    return count

@@ -1,9 +1,10 @@
-"""The ``tasks --json`` shape (DESIGN.md, "The command line"): a stable interface."""
+"""The ``tasks --json`` shape (docs/architecture.md, "Interfaces other programs rely on"): a stable interface."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from gxdesk.core.model import Role
 from gxdesk.core.views import ProgressView, TaskRow
@@ -15,7 +16,7 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _progress(p: ProgressView) -> dict:
+def _progress(p: ProgressView) -> dict[str, Any]:
     return {
         "unit": p.unit,
         "status": p.status.value,
@@ -32,7 +33,7 @@ def _progress(p: ProgressView) -> dict:
     }
 
 
-def task_dicts(db: Database, rows: Sequence[TaskRow]) -> list[dict]:
+def task_dicts(db: Database, rows: Sequence[TaskRow]) -> list[dict[str, Any]]:
     ids = [r.id for r in rows]
     assigned = queries.assignments(db, ids)
     latest = queries.latest_progress(db, ids)

@@ -29,12 +29,21 @@ def _application() -> object:
     return app
 
 
-def build_window(db_path: Path | None, on: dt.date | None, *, remember: bool = True):  # type: ignore[no-untyped-def]
+def build_window(  # type: ignore[no-untyped-def]
+    db_path: Path | str | None,
+    on: dt.date | None,
+    *,
+    remember: bool = True,
+    single_writer: bool = False,
+):
     """The application (created if needed), font, translations and an unloaded window.
 
     Then ``window.start()`` shows it and loads and wires the rest on the next
     turns of the event loop; or, to do it all at once (tests, screenshots),
     ``window.show(); window.load(); window.finish()``.
+
+    ``single_writer`` (the real program, not a screenshot): the window holds the
+    database's writer lock (:mod:`gxdesk.ui.single_writer`).
     """
     from gxdesk.paths import default_database
     from gxdesk.store.database import open_database
@@ -48,13 +57,27 @@ def build_window(db_path: Path | None, on: dt.date | None, *, remember: bool = T
         install_font(app)  # type: ignore[arg-type]
         install_translations(app)  # type: ignore[arg-type]
         app._gxdesk_ready = True  # type: ignore[attr-defined]
-    server = isinstance(db_path, str)  # `gxdesk --db postgresql://…`: not remembered
-    path = db_path if server else Path(db_path) if db_path else default_database()
-    db = open_database(path)
+    path: Path | None = None  # a server (`gxdesk --db postgresql://…`) is not remembered
+    if isinstance(db_path, str):
+        db = open_database(db_path)  # several windows may share a server: no writer lock
+    else:
+        path = Path(db_path) if db_path else default_database()
+        if single_writer:
+            from gxdesk.ui.single_writer import claim, open_for_window
+
+            db = open_for_window(path)
+            path = db.path
+            try:
+                claim(db)
+            except BaseException:
+                db.close()
+                raise
+        else:
+            db = open_database(path)
     context = AppContext(db, on=on or dt.date.today(), preferences=load_preferences())
     state = WindowState() if remember else None
     window = MainWindow(context, state)
-    if state is not None and not server:
+    if state is not None and path is not None:
         state.add_recent(path)
         state.set_last_database(path)
     return app, window
@@ -71,18 +94,28 @@ def run_gui(
     if screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = SCREENSHOT_PLATFORM
         _quiet_offscreen()
-    if view == "gantt":
-        print("gxdesk: 甘特图视图尚未提供，显示任务表", file=sys.stderr)
-    app, window = build_window(db_path, on, remember=screenshot is None)
+    from gxdesk.ui.single_writer import AlreadyOpen
+
+    try:
+        app, window = build_window(
+            db_path, on, remember=screenshot is None, single_writer=screenshot is None
+        )
+    except AlreadyOpen:
+        print("gxdesk: 该数据库已在本机的另一个窗口中打开，已切换到那个窗口")
+        return 0
     if screenshot is not None:
-        return _screenshot(app, window, Path(screenshot), size)
+        return _screenshot(app, window, Path(screenshot), size, view)
+    window.views.show_view(view)
+    from gxdesk.ui.single_writer import install_failure_hook
+
+    install_failure_hook(window)
     window.start()
-    code = app.exec()  # type: ignore[attr-defined]
+    code = app.exec()
     window.context.db.close()
     return int(code)
 
 
-def _screenshot(app, window, out: Path, size: tuple[int, int]) -> int:  # type: ignore[no-untyped-def]
+def _screenshot(app, window, out: Path, size: tuple[int, int], view: str = "table") -> int:  # type: ignore[no-untyped-def]
     """Render the window with the seed's first category and first task selected."""
     from gxdesk.ui.main_window import splitter_sizes
 
@@ -92,11 +125,12 @@ def _screenshot(app, window, out: Path, size: tuple[int, int]) -> int:  # type: 
     window.load()
     window.finish()
     ids = window.tree.model_.category_ids()
-    if ids:
+    if ids and view != "gantt":  # the chart shows the whole plan
         window.tree.select_category(ids[0])
     first = window.model.task_at(0)
     if first is not None:
         window.select_task(first.id)
+    window.views.show_view(view)
     for _ in range(3):
         app.processEvents()
     image = window.grab()

@@ -21,7 +21,7 @@ from gxdesk.store.calendar import EnteredYear, expand, read_year, set_year
 from gxdesk.ui.commands import SymmetricCommand, push
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.labels import cn_date, cn_weekday
-from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui, QtWidgets, pydate, qdate
 
 _BUTTONS = QtWidgets.QDialogButtonBox.StandardButton
 LAST_YEAR = 2100
@@ -29,6 +29,8 @@ REST, WORK = "休息", "上班"
 REST_COLOR, REST_BACKGROUND = "#c5221f", "#fde7e4"  # 放假: red "休" on pale red
 WORK_COLOR, WORK_BACKGROUND = "#1a56b0", "#e3edfb"  # 调休上班: blue "班" on pale blue
 WEEKEND_COLOR = "#8a8a8a"
+
+
 def kind_text(is_workday: bool) -> str:
     return WORK if is_workday else REST
 
@@ -66,10 +68,10 @@ class DayListModel(QtCore.QAbstractTableModel):
     def row_of(self, day: dt.date) -> int:
         return next((i for i, o in enumerate(self._days) if o.day == day), -1)
 
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._days)
 
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(DayColumn)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
@@ -81,12 +83,12 @@ class DayListModel(QtCore.QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._days):
             return None
         o = self._days[index.row()]
@@ -140,7 +142,7 @@ class ScheduleCalendar(QtWidgets.QCalendarWidget):
             note = notes.get(day, "")
             what = "调休上班" if working else "放假"
             fmt.setToolTip(f"{cn_date(day)} {what}" + (f"（{note}）" if note else ""))
-            self.setDateTextFormat(QtCore.QDate(day), fmt)
+            self.setDateTextFormat(qdate(day), fmt)
         self._marks = marks
         self.updateCells()
 
@@ -148,9 +150,9 @@ class ScheduleCalendar(QtWidgets.QCalendarWidget):
         """True for a marked working weekend, False for a marked day off, None otherwise."""
         return self._marks.get(day)
 
-    def paintCell(self, painter: QtGui.QPainter, rect: QtCore.QRect, date: QtCore.QDate) -> None:  # type: ignore[override]
+    def paintCell(self, painter: QtGui.QPainter, rect: QtCore.QRect, date: QtCore.QDate) -> None:
         super().paintCell(painter, rect, date)
-        working = self._marks.get(date.toPython())
+        working = self._marks.get(pydate(date))
         if working is None:
             return
         painter.save()
@@ -368,9 +370,9 @@ class CalendarDialog(QtWidgets.QDialog):
         self.list_title.setWordWrap(True)
         start = dt.date(year, 10, 1) if self._stored is None and editable else dt.date(year, 1, 1)
         for edit in (self.first, self.last):
-            edit.setDate(QtCore.QDate(start))
+            edit.setDate(qdate(start))
         self._refresh()
-        self.grid.setSelectedDate(QtCore.QDate(start))
+        self.grid.setSelectedDate(qdate(start))
         self.grid.setCurrentPage(start.year, start.month)
 
     # --- editing the list ---------------------------------------------------------------
@@ -381,7 +383,7 @@ class CalendarDialog(QtWidgets.QDialog):
         """Add the date or span of the form; refuses (with the reason) and returns False."""
         if self.built_in:
             return False
-        first, last = self.first.date().toPython(), self.last.date().toPython()
+        first, last = pydate(self.first.date()), pydate(self.last.date())
         year = self._year
         for day in (first, last):
             if day.year != year:
@@ -435,12 +437,12 @@ class CalendarDialog(QtWidgets.QDialog):
             return
         self.first.setDate(date)
         self.last.setDate(date)
-        self._select(date.toPython())
+        self._select(pydate(date))
 
     def _row_changed(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
         day = current.data(DayRoles.DAY) if current.isValid() else None
         if day is not None:
-            self.grid.setSelectedDate(QtCore.QDate(day))
+            self.grid.setSelectedDate(qdate(day))
 
     # --- showing what the year will be ---------------------------------------------------
     def preview_calendar(self) -> WorkdayCalendar:

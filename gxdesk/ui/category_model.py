@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
 from gxdesk.core.numerals import category_label
-from gxdesk.ui.qt import Qt, QtCore, QtGui
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui
 from gxdesk.ui.task_model import LIGHT_COLORS
 
 if TYPE_CHECKING:
@@ -67,10 +67,10 @@ class CategoryTreeModel(QtCore.QAbstractItemModel):
             counts[c.id] = [0, 0, 0]
         for r in rows:
             for key in (None, r.category_id):
-                c = counts.setdefault(key, [0, 0, 0])
-                c[0] += 1
-                c[1] += r.light is Light.RED
-                c[2] += r.light is Light.YELLOW
+                tally = counts.setdefault(key, [0, 0, 0])
+                tally[0] += 1
+                tally[1] += r.light is Light.RED
+                tally[2] += r.light is Light.YELLOW
         self.beginResetModel()
         self._cats = list(categories)
         self._counts = {k: _Counts(*v) for k, v in counts.items()}
@@ -96,7 +96,7 @@ class CategoryTreeModel(QtCore.QAbstractItemModel):
         self,
         row: int,
         column: int,
-        parent: QtCore.QModelIndex = QtCore.QModelIndex(),  # noqa: B008
+        parent: ModelIndex = QtCore.QModelIndex(),  # noqa: B008
     ) -> QtCore.QModelIndex:
         if not self.hasIndex(row, column, parent):
             return QtCore.QModelIndex()
@@ -104,19 +104,19 @@ class CategoryTreeModel(QtCore.QAbstractItemModel):
             return self.createIndex(row, column, _ROOT_ID)
         return self.createIndex(row, column, row + 1)
 
-    def parent(self, index: QtCore.QModelIndex = QtCore.QModelIndex()) -> QtCore.QModelIndex:  # type: ignore[override]  # noqa: B008
+    def parent(self, index: ModelIndex = QtCore.QModelIndex()) -> QtCore.QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid() or index.internalId() == _ROOT_ID:
             return QtCore.QModelIndex()
         return self.createIndex(0, 0, _ROOT_ID)
 
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         if not parent.isValid():
             return 1
         if parent.internalId() == _ROOT_ID and parent.column() == 0:
             return len(self._cats)
         return 0
 
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return len(CategoryColumn)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
@@ -128,17 +128,17 @@ class CategoryTreeModel(QtCore.QAbstractItemModel):
             return _HEADERS[CategoryColumn(section)]
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def _category(self, index: QtCore.QModelIndex) -> CategoryRow | None:
+    def _category(self, index: ModelIndex) -> CategoryRow | None:
         if index.internalId() == _ROOT_ID:
             return None
         return self._cats[index.internalId() - 1]
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         cat = self._category(index)

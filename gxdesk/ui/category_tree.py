@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from gxdesk.ui.category_model import CategoryColumn, CategoryRoles, CategoryTreeModel
 from gxdesk.ui.context import AppContext
-from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui, QtWidgets, Signal
 
 COUNT_COLUMN_WIDTH = 32  # "红灯" and a two-digit count
 
@@ -21,9 +21,7 @@ class _WrappingTitles(QtWidgets.QStyledItemDelegate):
         super().__init__(tree)
         self._tree = tree
 
-    def sizeHint(  # type: ignore[override]
-        self, option: QtWidgets.QStyleOptionViewItem, index: QtCore.QModelIndex
-    ) -> QtCore.QSize:
+    def sizeHint(self, option: QtWidgets.QStyleOptionViewItem, index: ModelIndex) -> QtCore.QSize:
         hint = super().sizeHint(option, index)
         if index.column() != CategoryColumn.TITLE:
             return hint

@@ -133,7 +133,7 @@ class AppContext(QtCore.QObject):
         self,
         title: str,
         work: Callable[[JobControl], Any],
-        done: Callable[[Any], None],
+        done: Callable[[Any], object],
         failed: Callable[[BaseException], None] | None = None,
     ) -> Job:
         """Run ``work`` off the GUI thread with a delayed, cancellable progress dialog."""

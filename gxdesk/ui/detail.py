@@ -22,7 +22,7 @@ from gxdesk.ui.commands import AddReportsCommand, SymmetricCommand, push
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.history_model import AssignmentModel, ProgressHistoryModel
 from gxdesk.ui.labels import KIND_LABELS, PERIOD_LABELS, cn_date, unknown_year_text
-from gxdesk.ui.qt import QtCore, QtWidgets, Signal
+from gxdesk.ui.qt import QtGui, QtWidgets, Signal, pydate, qdate
 from gxdesk.ui.units_dialog import UnitsDialog
 
 
@@ -65,8 +65,8 @@ class CommitTextEdit(QtWidgets.QPlainTextEdit):
 
     editingFinished = Signal()
 
-    def focusOutEvent(self, event: object) -> None:  # type: ignore[override]
-        super().focusOutEvent(event)  # type: ignore[arg-type]
+    def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
+        super().focusOutEvent(event)
         self.editingFinished.emit()
 
 
@@ -282,7 +282,7 @@ class DetailPane(QtWidgets.QWidget):
                     self.report_unit.setCurrentIndex(i)
                     break
         self.report_period.setText(self.context.on.strftime("%Y-%m"))
-        self.report_done.setDate(QtCore.QDate(self.context.on))
+        self.report_done.setDate(qdate(self.context.on))
         self.report_submit.setEnabled(self.report_unit.count() > 0)
 
     def _preview_deadline(self, text: str) -> None:
@@ -371,7 +371,7 @@ class DetailPane(QtWidgets.QWidget):
                 status=status,
                 percent=None if percent < 0 else percent,
                 text=text,
-                done_on=self.report_done.date().toPython()
+                done_on=pydate(self.report_done.date())
                 if self.report_done_set.isChecked()
                 else None,
                 evidence=self.report_evidence.text().strip(),

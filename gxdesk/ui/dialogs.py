@@ -9,14 +9,14 @@ from gxdesk.store.changes import EditError, UnitEdit
 from gxdesk.store.edits import edit_unit, set_group_members, set_plan_issued
 from gxdesk.ui.commands import SymmetricCommand, push
 from gxdesk.ui.context import AppContext
-from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets
+from gxdesk.ui.qt import Qt, QtGui, QtWidgets, pydate, qdate
 from gxdesk.ui.settings import Preferences
 
 _BUTTONS = QtWidgets.QDialogButtonBox.StandardButton
 
 
 def _date_edit(day: dt.date) -> QtWidgets.QDateEdit:
-    edit = QtWidgets.QDateEdit(QtCore.QDate(day))
+    edit = QtWidgets.QDateEdit(qdate(day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy年M月d日")
     return edit
@@ -34,7 +34,7 @@ def ask_date(parent: QtWidgets.QWidget, title: str, label: str, day: dt.date) ->
     layout.addRow(buttons)
     if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
         return None
-    return edit.date().toPython()
+    return pydate(edit.date())
 
 
 def edit_issue_date(context: AppContext, parent: QtWidgets.QWidget) -> None:

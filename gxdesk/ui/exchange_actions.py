@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING
 from gxdesk.ui.qt import QtGui, QtWidgets
 
 if TYPE_CHECKING:
-    from gxdesk.store.merge import MergePlan
+    from gxdesk.ops.exchange import ExportedFile
+    from gxdesk.store.database import Database
+    from gxdesk.store.merge import ApplyResult, MergePlan
     from gxdesk.ui.context import AppContext
+    from gxdesk.ui.jobs import JobControl
     from gxdesk.ui.shell import WindowShell
 
 
@@ -51,8 +54,16 @@ class ExchangeActions:
             return False
         return True
 
+    def _db(self) -> Database:
+        """The open database (the actions run only with one: see :meth:`_ready`)."""
+        db = self.context.db
+        assert db is not None
+        return db
+
     def _failed(self, exc: BaseException) -> None:
-        QtWidgets.QMessageBox.warning(self.window, "操作失败", str(exc))
+        from gxdesk.store.errors import describe  # SQLite's and the disk's reasons in Chinese
+
+        QtWidgets.QMessageBox.warning(self.window, "操作失败", describe(exc) or str(exc))
 
     # --- export -------------------------------------------------------------------
 
@@ -67,9 +78,10 @@ class ExchangeActions:
         from gxdesk.ops.exchange import export_units
         from gxdesk.store.exports import unreachable_tasks
 
-        db, on, plan_id = self.context.db, self.context.on, self.context.plan_id
+        db, on, plan_id = self._db(), self.context.on, self.context.plan_id
+        assert plan_id is not None
 
-        def work(control):  # type: ignore[no-untyped-def]
+        def work(control: JobControl) -> tuple[list[ExportedFile], list[tuple[str, str]]]:
             files = export_units(
                 db,
                 folder,
@@ -80,7 +92,7 @@ class ExchangeActions:
             )
             return files, unreachable_tasks(db, plan_id)
 
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+        def done(result: tuple[list[ExportedFile], list[tuple[str, str]]]) -> None:
             files, missed = result
             self.window.status_message(f"已导出 {len(files)} 个单位的进展表到 {folder}")
             if missed:
@@ -104,7 +116,7 @@ class ExchangeActions:
             return
         from gxdesk.ops.exchange import export_plan
 
-        db, on = self.context.db, self.context.on
+        db, on = self._db(), self.context.on
         self.context.run_job(
             "导出台账",
             lambda _control: export_plan(db, Path(name), on=on),
@@ -126,10 +138,10 @@ class ExchangeActions:
     def preview(self, paths: list[Path], confirm_units: dict[str, int] | None = None) -> None:
         from gxdesk.ops.exchange import expand_paths, preview_merge
 
-        db, on = self.context.db, self.context.on
+        db, on = self._db(), self.context.on
         files, _skipped = expand_paths(paths)
 
-        def work(control):  # type: ignore[no-untyped-def]
+        def work(control: JobControl) -> MergePlan:
             return preview_merge(
                 db,
                 files,
@@ -150,12 +162,11 @@ class ExchangeActions:
         db = self.context.db
         assert db is not None
         units = [(u.id, u.name) for u in queries.units(db) if not u.is_group]
-        current = _current_lead(db, plan, self.context.on)
-        dialog = MergeDialog(plan, units=units, current_lead=current, parent=self.window)
+        dialog = MergeDialog(plan, units=units, parent=self.window)
         chosen: dict[str, int] = {}
         dialog.reconfirm.connect(chosen.update)
         result = dialog.exec()
-        if result == 2 and chosen:
+        if result == MergeDialog.RECONFIRM and chosen:
             self.preview(files, chosen)
         elif result == QtWidgets.QDialog.DialogCode.Accepted:
             self.apply(plan, dialog.taken_conflicts)
@@ -164,9 +175,9 @@ class ExchangeActions:
         from gxdesk.store.changes import Change
         from gxdesk.store.merge import apply_merge
 
-        db = self.context.db
+        db = self._db()
 
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+        def done(result: ApplyResult) -> None:
             from gxdesk.ui.merge_dialog import MergeBatchCommand
 
             if result.batch_id is None:
@@ -182,32 +193,9 @@ class ExchangeActions:
                 f"来自 {result.files} 个文件（合并前已备份，可撤销）"
             )
 
-        def work(control):  # type: ignore[no-untyped-def]
+        def work(control: JobControl) -> ApplyResult:
             # control.check raises once the clerk pressed 取消: inside the transaction,
             # so a cancelled merge writes nothing
             return apply_merge(db, plan, take_conflicts=taken, check=control.check)
 
         self.context.run_job("写入进展", work, done, self._failed)
-
-
-def _current_lead(db, plan: MergePlan, on) -> dict[int, tuple[str, ...]]:  # type: ignore[no-untyped-def]
-    """The lead office's columns of each conflicting task as they are now (for side by side)."""
-    from gxdesk.store.exports import _deadline_cell
-
-    ids = {r.task_id for f in plan.files for r in f.rows if r.task_id and r.in_file}
-    if not ids:
-        return {}
-    from gxdesk.store import queries
-
-    wanted = {}
-    for t in queries.list_tasks(db, queries.current_plan(db).id, on=on):
-        if t.id in ids:
-            wanted[t.id] = (
-                str(t.seq),
-                t.category_title,
-                t.name,
-                t.requirement,
-                _deadline_cell(t.deadline_text, t.due),
-                "",
-            )
-    return wanted

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gxdesk.store.changes import RELOAD
 from gxdesk.store.database import DatabaseError, backup_database, open_database, restore_database
+from gxdesk.store.errors import DISK_FAILURES, describe
 from gxdesk.ui.jobs import Job
 from gxdesk.ui.plan_import import PLAN_FILTER, import_plan, is_plan_file
 from gxdesk.ui.qt import QtGui, QtWidgets
@@ -17,9 +19,12 @@ if TYPE_CHECKING:
     from gxdesk.ops.plan_import import PlanImported
     from gxdesk.store.database import Database
     from gxdesk.ui.context import AppContext
+    from gxdesk.ui.restore_dialog import RestoreDialog
     from gxdesk.ui.shell import WindowShell
 
 DB_FILTER = "gxdesk 数据库 (*.sqlite *.db);;所有文件 (*)"
+#: What a failing file or disk raises (said in Chinese by ``describe``); anything else is a bug.
+FILE_FAILURES: tuple[type[BaseException], ...] = (DatabaseError, *DISK_FAILURES)
 
 
 class FileActions:
@@ -40,12 +45,16 @@ class FileActions:
         self.import_plan = self._add(menu, "导入工作要点…", self.choose_plan_file, "Ctrl+I")
         menu.addSeparator()
         self.backup = self._add(menu, "备份数据库…", self.backup_database)
-        self.restore = self._add(menu, "从备份恢复…", self.restore_database)
+        self.restore = self._add(menu, "恢复…", self.restore_database)
         menu.addSeparator()
         self._fill_recent()
 
     def _add(
-        self, menu: QtWidgets.QMenu, text: str, slot: object, shortcut: object = None
+        self,
+        menu: QtWidgets.QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QtGui.QKeySequence.StandardKey | None = None,
     ) -> QtGui.QAction:
         action = menu.addAction(text)
         action.triggered.connect(slot)
@@ -57,15 +66,35 @@ class FileActions:
         return str(self.context.preferences.folder())
 
     def _fail(self, title: str, exc: BaseException) -> None:
-        QtWidgets.QMessageBox.warning(self.window, title, str(exc))
+        QtWidgets.QMessageBox.warning(self.window, title, describe(exc) or str(exc))
 
     # --- databases -----------------------------------------------------------------
     def switch_to(self, path: Path) -> bool:
+        from gxdesk.ui.single_writer import AlreadyOpen, claim, open_for_window
+
+        old = self.context.db
+        # a window that holds its database's writer lock holds the next one's too
+        writer = old is not None and (old.lock_kind == "window" or old.read_only)
         try:
-            db = open_database(path)
-        except (DatabaseError, OSError) as exc:
+            db = open_for_window(path, self.window) if writer else open_database(path)
+        except FILE_FAILURES as exc:
             self._fail("无法打开数据库", exc)
             return False
+        if writer:
+            assert old is not None
+            if old.path.resolve() == db.path.resolve():
+                old.close()  # the same file again (e.g. after a restore): hand the lock on
+                old = None
+            try:
+                claim(db, self.window)
+            except AlreadyOpen:
+                db.close()
+                self.window.status_message(f"{path.name} 已在另一个窗口中打开，已切换到那个窗口")
+                return False
+            except DatabaseError as exc:
+                db.close()
+                self._fail("无法打开数据库", exc)
+                return False
         self.use(db)
         self.state.add_recent(path)
         self.state.set_last_database(path)
@@ -121,34 +150,49 @@ class FileActions:
             return
         try:
             backup_database(db.path, Path(path))
-        except (DatabaseError, OSError) as exc:
+        except FILE_FAILURES as exc:
             self._fail("备份失败", exc)
             return
         self.window.status_message(f"已备份到 {path}")
+
+    def restore_dialog(self) -> RestoreDialog:
+        from gxdesk.ui.restore_dialog import RestoreDialog
+
+        return RestoreDialog(self.context, self.window)
 
     def restore_database(self) -> None:
         db = self.context.db
         if db is None:
             return
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self.window, "从备份恢复", self._folder(), DB_FILTER
-        )
-        if not path:
+        dialog = self.restore_dialog()
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted or dialog.chosen is None:
             return
+        self.restore_from(dialog.chosen)
+
+    def restore_from(self, path: Path) -> bool:
+        """Replace the open database with the backup ``path`` (asks first)."""
+        db = self.context.db
+        if db is None:
+            return False
         answer = QtWidgets.QMessageBox.question(
             self.window,
             "从备份恢复",
             f"用备份 {Path(path).name} 替换当前数据库？\n当前数据库会先另存一份备份。",
         )
         if answer != QtWidgets.QMessageBox.StandardButton.Yes:
-            return
+            return False
         target = db.path
         db.close()
+        ok = True
         try:
             restore_database(Path(path), target)
-        except (DatabaseError, OSError) as exc:
+        except FILE_FAILURES as exc:
             self._fail("恢复失败", exc)
+            ok = False
         self.switch_to(target)
+        if ok:
+            self.window.status_message(f"已从 {Path(path).name} 恢复")
+        return ok
 
     # --- importing a plan -------------------------------------------------------------
     def choose_plan_file(self) -> None:

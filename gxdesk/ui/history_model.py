@@ -7,7 +7,7 @@ from enum import IntEnum
 
 from gxdesk.core.views import AssignmentView, ProgressView
 from gxdesk.ui.labels import cn_date, cn_datetime, cn_period
-from gxdesk.ui.qt import Qt, QtCore
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore
 
 _INVALID = QtCore.QModelIndex()
 
@@ -51,10 +51,10 @@ class ProgressHistoryModel(QtCore.QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: QtCore.QModelIndex = _INVALID) -> int:
+    def rowCount(self, parent: ModelIndex = _INVALID) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QtCore.QModelIndex = _INVALID) -> int:
+    def columnCount(self, parent: ModelIndex = _INVALID) -> int:
         return 0 if parent.isValid() else len(_HISTORY_HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
@@ -66,7 +66,7 @@ class ProgressHistoryModel(QtCore.QAbstractTableModel):
             return _HISTORY_HEADERS[section]
         return None
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         p = self._rows[index.row()]
@@ -100,10 +100,10 @@ class AssignmentModel(QtCore.QAbstractListModel):
         self._rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: QtCore.QModelIndex = _INVALID) -> int:
+    def rowCount(self, parent: ModelIndex = _INVALID) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         a = self._rows[index.row()]

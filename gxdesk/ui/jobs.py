@@ -63,7 +63,7 @@ class Job(QtCore.QObject):
         self,
         title: str,
         work: Callable[[JobControl], Any],
-        done: Callable[[Any], None],
+        done: Callable[[Any], object],
         failed: Callable[[BaseException], None] | None,
         parent_widget: QtWidgets.QWidget | None,
     ) -> None:
@@ -184,7 +184,7 @@ class JobRunner:
         self,
         title: str,
         work: Callable[[JobControl], Any],
-        done: Callable[[Any], None],
+        done: Callable[[Any], object],
         failed: Callable[[BaseException], None] | None = None,
         *,
         parent: QtWidgets.QWidget | None = None,

@@ -31,6 +31,7 @@ from gxdesk.core.model import Light
 from gxdesk.ui.category_tree import CategoryTree
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.filter_bar import FilterBar
+from gxdesk.ui.gantt.host import ViewTabs
 from gxdesk.ui.labels import CALENDAR_MENU, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
@@ -97,7 +98,8 @@ class MainWindow(WindowShell):
         self._column = column = QtWidgets.QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.filter_bar)
-        column.addWidget(self.table, 1)
+        self.views = ViewTabs(self)  # 任务表 | 甘特图 (the chart is built when first shown)
+        column.addWidget(self.views, 1)
         self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(centre)
@@ -178,15 +180,20 @@ class MainWindow(WindowShell):
         from gxdesk.ui.category_actions import CategoryActions
         from gxdesk.ui.detail import DetailPane
         from gxdesk.ui.file_actions import FileActions
+        from gxdesk.ui.single_writer import ChangeWatcher
 
         self.detail = DetailPane(self.context)
-        self.splitter.replaceWidget(2, self.detail).deleteLater()
+        placeholder = self.splitter.replaceWidget(2, self.detail)
+        if placeholder is not None:
+            placeholder.deleteLater()
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
         from gxdesk.ui import server_actions
 
         self.server = server_actions.install(self, self.context, self.file_actions)
         self.exchange = exchange_actions.install(self, self.context)
+        self.watcher = ChangeWatcher(self.context, self)  # another program's changes
+        self.views.install_menu(self.menu_file)
         from gxdesk.ui import report_actions
 
         self.reports = report_actions.install(self, self.context)  # the 报告 menu
@@ -206,7 +213,9 @@ class MainWindow(WindowShell):
         undo = self.context.undo_stack.createUndoAction(self, "撤销")
         undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
         redo = self.context.undo_stack.createRedoAction(self, "重做")
-        redo.setShortcuts([QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence.StandardKey.Redo])
+        redo.setShortcuts(
+            [QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Redo)]
+        )
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()

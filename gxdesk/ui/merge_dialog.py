@@ -23,7 +23,7 @@ from gxdesk.store.merge import (
     withdraw_batch,
 )
 from gxdesk.ui.commands import StoreCommand
-from gxdesk.ui.qt import Qt, QtCore, QtWidgets, Signal
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtWidgets, Signal
 
 if TYPE_CHECKING:
     from gxdesk.store.changes import Transaction
@@ -71,18 +71,20 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
     def line(self, row: int) -> _Line:
         return self._lines[row]
 
-    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:  # noqa: N802
+    def rowCount(self, parent: ModelIndex | None = None) -> int:  # noqa: N802
         return 0 if parent is not None and parent.isValid() else len(self._lines)
 
-    def columnCount(self, parent: QtCore.QModelIndex | None = None) -> int:  # noqa: N802
+    def columnCount(self, parent: ModelIndex | None = None) -> int:  # noqa: N802
         return 0 if parent is not None and parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -91,7 +93,7 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
             base |= Qt.ItemFlag.ItemIsUserCheckable
         return base
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._lines):
             return None
         line = self._lines[index.row()]
@@ -121,9 +123,9 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
             return r.outcome.value if r else "error"
         return None
 
-    def setData(
-        self, index: QtCore.QModelIndex, value, role: int = Qt.ItemDataRole.EditRole
-    ) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+    def setData(  # noqa: N802
+        self, index: ModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole or index.column() != 6:
             return False
         line = self._lines[index.row()]
@@ -142,7 +144,10 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
 
 
 class MergeDialog(QtWidgets.QDialog):
-    """Preview of a merge; ``accepted`` means: apply, taking ``taken_conflicts``."""
+    """Preview of a merge; ``accepted`` means: apply, taking ``taken_conflicts``;
+    :data:`RECONFIRM` means: preview again with the units just confirmed."""
+
+    RECONFIRM = 2  # exec()'s result beside Accepted (1) and Rejected (0)
 
     reconfirm = Signal(object)  # {path: unit id} chosen for files without hidden data
 
@@ -151,14 +156,12 @@ class MergeDialog(QtWidgets.QDialog):
         plan: MergePlan,
         *,
         units: list[tuple[int, str]] | None = None,
-        current_lead: dict[int, tuple[str, ...]] | None = None,
         parent: QtWidgets.QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("合并回收的进展表 — 预览")
         self.resize(1100, 640)
         self.plan = plan
-        self._current_lead = current_lead or {}
         self.model = MergeRowsModel(plan, self)
         c = plan.counts()
         summary = QtWidgets.QLabel(
@@ -241,7 +244,7 @@ class MergeDialog(QtWidgets.QDialog):
             if combo.currentData() is not None
         }
         self.reconfirm.emit(chosen)
-        self.done(2)
+        self.done(self.RECONFIRM)
 
     def _show_detail(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
         if not current.isValid():
@@ -261,7 +264,7 @@ class MergeDialog(QtWidgets.QDialog):
             rows = "".join(f"<tr>{a}{b}</tr>" for a, b in zip(cells[::2], cells[1::2], strict=True))
             parts.append(f"表中填报：<table border=1 cellspacing=0 cellpadding=3>{rows}</table>")
         if r.outcome is Outcome.CONFLICT and r.in_file and r.task_id is not None:
-            now = self._current_lead.get(r.task_id, ())
+            now = r.current
             rows = "".join(
                 f"<tr><td>{h}</td><td>{_esc(a)}</td><td>{_esc(b)}</td></tr>"
                 for (_f, h), a, b in zip(LEAD_COLUMNS, r.in_file, now or ("",) * 6, strict=False)

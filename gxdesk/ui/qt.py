@@ -6,13 +6,42 @@ is handled in one place, and ``core``/``store``/``exchange`` stay Qt-free.
 
 from __future__ import annotations
 
+import datetime as dt
+from types import ModuleType
+
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
-__all__ = ["QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot"]
+# What Qt passes a model's rowCount/data/flags/…: either kind of index (the type the
+# bindings' own signatures use, so an override may take no narrower one).
+ModelIndex = QtCore.QModelIndex | QtCore.QPersistentModelIndex
 
 
-def print_support():  # type: ignore[no-untyped-def]
+def qdate(day: dt.date) -> QtCore.QDate:
+    """A Python date as a QDate (the bindings convert one, but say so only for QDate)."""
+    return QtCore.QDate(day.year, day.month, day.day)
+
+
+def pydate(day: QtCore.QDate) -> dt.date:
+    """A QDate as a Python date (``toPython()`` is typed as returning object)."""
+    return dt.date(day.year(), day.month(), day.day())
+
+
+__all__ = [
+    "ModelIndex",
+    "QtCore",
+    "QtGui",
+    "QtWidgets",
+    "Qt",
+    "Signal",
+    "Slot",
+    "print_support",
+    "pydate",
+    "qdate",
+]
+
+
+def print_support() -> ModuleType:
     """QtPrintSupport, imported only when something is printed (it costs start-up time)."""
     from PySide6 import QtPrintSupport
 

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 from gxdesk.ui.qt import QtGui, QtWidgets
 
 if TYPE_CHECKING:
+    from gxdesk.core.documents import OfficeInfo
     from gxdesk.ui.context import AppContext
-    from gxdesk.ui.main_window import MainWindow
     from gxdesk.ui.report_preview import PreviewDialog
+    from gxdesk.ui.shell import WindowShell
 
 
-def install(window: MainWindow, context: AppContext) -> ReportActions:
+def install(window: WindowShell, context: AppContext) -> ReportActions:
     """Adds the 报告 menu (before 设置); the window keeps the result."""
     actions = ReportActions(window, context)
     menu = QtWidgets.QMenu("报告(&R)", window)
@@ -79,7 +80,7 @@ def report_day(month: str, on: dt.date) -> dt.date:
 
 
 class ReportActions:
-    def __init__(self, window: MainWindow, context: AppContext) -> None:
+    def __init__(self, window: WindowShell, context: AppContext) -> None:
         self.window = window
         self.context = context
         self.menu: QtWidgets.QMenu | None = None
@@ -93,7 +94,9 @@ class ReportActions:
         return True
 
     def _failed(self, exc: BaseException) -> None:
-        QtWidgets.QMessageBox.warning(self.window, "操作失败", str(exc))
+        from gxdesk.store.errors import describe  # SQLite's and the disk's reasons in Chinese
+
+        QtWidgets.QMessageBox.warning(self.window, "操作失败", describe(exc) or str(exc))
 
     # --- the monthly report ---------------------------------------------------------
     def monthly_report(self) -> None:
@@ -108,6 +111,7 @@ class ReportActions:
         from gxdesk.ops.report import write_report
 
         db = self.context.db
+        assert db is not None
         on = report_day(month, self.context.on)
         name = f"工作推进情况月报_{month}{'_' + unit if unit else ''}.pdf"
         out = self._folder / name
@@ -152,6 +156,7 @@ class ReportActions:
         from gxdesk.store.changes import Change
 
         db, on = self.context.db, self.context.on
+        assert db is not None
 
         def work(control):  # type: ignore[no-untyped-def]
             return write_notices(
@@ -186,10 +191,11 @@ class ReportActions:
         if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
             self.save_office(dialog.value())
 
-    def save_office(self, info) -> None:  # type: ignore[no-untyped-def]
+    def save_office(self, info: OfficeInfo) -> None:
         from gxdesk.store.office import set_office_info
 
         db = self.context.db
+        assert db is not None
         self.context.run_job(
             "保存发文设置",
             lambda _control: set_office_info(db, info),
@@ -224,7 +230,7 @@ class OfficeDialog(QtWidgets.QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def value(self):  # type: ignore[no-untyped-def]
+    def value(self) -> OfficeInfo:
         from gxdesk.core.documents import OfficeInfo
 
         return OfficeInfo(

@@ -70,13 +70,13 @@ class PreviewDialog(QtWidgets.QDialog):
 
         self.image = QtWidgets.QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll = QtWidgets.QScrollArea()
-        self.scroll.setWidget(self.image)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setBackgroundRole(QtGui.QPalette.ColorRole.Dark)
+        self.scroll_area = QtWidgets.QScrollArea()
+        self.scroll_area.setWidget(self.image)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setBackgroundRole(QtGui.QPalette.ColorRole.Dark)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self.prev_button.clicked.connect(lambda: self.show_page(self.index - 1))
         self.next_button.clicked.connect(lambda: self.show_page(self.index + 1))
@@ -189,7 +189,7 @@ class PreviewDialog(QtWidgets.QDialog):
 
         self.context.run_job("打印", work, done, failed)
 
-    def done(self, result: int) -> None:  # type: ignore[override]
+    def done(self, result: int) -> None:
         if self.pages is not None:
             self.pages.close()
             self.pages = None

@@ -35,7 +35,7 @@ class ServerActions(QtCore.QObject):
     counted = Signal(object)  # the change counter, or None when it could not be read
 
     def __init__(self, window: WindowShell, context: AppContext, files: FileActions) -> None:
-        super().__init__(window)  # type: ignore[arg-type]
+        super().__init__(window)
         self.window = window
         self.context = context
         self.files = files
@@ -58,7 +58,7 @@ class ServerActions(QtCore.QObject):
 
     # --- connecting ------------------------------------------------------------------
     def ask(self) -> None:
-        url, ok = QtWidgets.QInputDialog.getText(self.window, "连接服务器数据库", PROMPT)  # type: ignore[arg-type]
+        url, ok = QtWidgets.QInputDialog.getText(self.window, "连接服务器数据库", PROMPT)
         if ok and url.strip():
             self.connect_to(url.strip())
 
@@ -67,7 +67,7 @@ class ServerActions(QtCore.QObject):
         from gxdesk.store.database import open_database
 
         def failed(exc: BaseException) -> None:
-            QtWidgets.QMessageBox.warning(self.window, "无法连接服务器数据库", str(exc))  # type: ignore[arg-type]
+            QtWidgets.QMessageBox.warning(self.window, "无法连接服务器数据库", str(exc))
 
         self.context.run_job("正在连接服务器数据库…", lambda _c: open_database(url), self.use, failed)
 

@@ -9,8 +9,10 @@ program reads or writes ``QSettings`` keys.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from gxdesk.core.status import DEFAULT_YELLOW_WORKDAYS
 from gxdesk.paths import user_data_dir
@@ -38,30 +40,64 @@ def _settings() -> QtCore.QSettings:
     return QtCore.QSettings(str(folder / "settings.ini"), QtCore.QSettings.Format.IniFormat)
 
 
-def _coerce(kind: type, value: object, default: object) -> object:
-    try:
-        if kind is int:
-            return int(value)  # type: ignore[arg-type]
-        if kind is str:
-            return "" if value is None else str(value)
-    except (TypeError, ValueError):
+def _read_int(value: object, default: Any) -> Any:
+    if isinstance(value, bool):  # a bool is an int to Python, not to a clerk
         return default
+    try:
+        return int(value) if isinstance(value, int | float) else int(str(value).strip())
+    except (TypeError, ValueError, OverflowError):
+        return default
+
+
+def _read_str(value: object, default: Any) -> Any:
+    return "" if value is None else str(value)
+
+
+def _read_bool(value: object, default: Any) -> Any:
+    """QSettings' INI format gives a stored bool back as the text "true" / "false"."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
     return default
+
+
+# one reader per type a preference may have; a field of another type fails
+# tests/test_settings.py, never a clerk's start-up
+READERS: dict[str, Callable[[object, Any], Any]] = {
+    "int": _read_int,
+    "str": _read_str,
+    "bool": _read_bool,
+}
+T = TypeVar("T")
+
+
+def read_fields(cls: type[T], value: Callable[[str, object], object]) -> T:
+    """An instance of the dataclass ``cls``, each field read by ``value(name, default)``
+    and typed by :data:`READERS`; a value that cannot be read gives the default."""
+    defaults = cls()
+    found = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        read = READERS.get(str(f.type))
+        if read is None:
+            raise TypeError(f"preference {f.name}: no reader for type {f.type}")
+        default = getattr(defaults, f.name)
+        found[f.name] = read(value(f.name, default), default)
+    return cls(**found)
 
 
 def load_preferences() -> Preferences:
     s = _settings()
     s.beginGroup("preferences")
-    defaults = Preferences()
-    values = {}
-    for f in fields(Preferences):
-        kind = {"int": int, "str": str}[str(f.type)]
-        default = getattr(defaults, f.name)
-        values[f.name] = _coerce(kind, s.value(f.name, default), default)
-    s.endGroup()
-    prefs = Preferences(**values)  # type: ignore[arg-type]
+    try:
+        prefs = read_fields(Preferences, s.value)
+    finally:
+        s.endGroup()
     if not 0 <= prefs.yellow_workdays <= 60:
-        prefs = Preferences(DEFAULT_YELLOW_WORKDAYS, prefs.default_unit, prefs.data_folder)
+        prefs = replace(prefs, yellow_workdays=DEFAULT_YELLOW_WORKDAYS)
     return prefs
 
 
@@ -90,9 +126,8 @@ class WindowState:
 
     def recent_files(self) -> list[str]:
         value = self._s.value("state/recent_files", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or []) if v]
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [str(v) for v in items if v]
 
     def add_recent(self, path: Path) -> list[str]:
         text = str(Path(path).resolve())

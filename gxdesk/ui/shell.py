@@ -1,4 +1,4 @@
-"""The main window as its features see it: a parent for their dialogs, the 文件 menu,
+"""The main window as its features see it: a parent for their dialogs, its menus,
 the status line.
 
 Features (file, exchange and unit-fill actions, the context's jobs) are handed
@@ -18,6 +18,7 @@ class WindowShell(QtWidgets.QMainWindow):
     """What a feature may use of the main window (and all of ``QMainWindow``)."""
 
     menu_file: QtWidgets.QMenu  # the 文件 menu: features add their actions to it
+    menu_settings: QtWidgets.QMenu  # the 设置 menu (a feature's own menu goes before it)
 
     def status_message(self, text: str) -> None:
         """Show ``text`` in the status bar for a while."""

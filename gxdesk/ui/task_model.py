@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gxdesk.core.model import DeadlineKind, Light, Status
 from gxdesk.ui.labels import KIND_LABELS, cn_date, due_note_text
-from gxdesk.ui.qt import Qt, QtCore, QtGui
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui
 
 if TYPE_CHECKING:
     from gxdesk.core.views import TaskRow
@@ -98,7 +98,7 @@ def seq_text(row: TaskRow) -> str:
     return str(row.seq)
 
 
-def _sort_keys() -> dict[Column, Callable[[TaskRow], object]]:
+def _sort_keys() -> dict[Column, Callable[[TaskRow], Any]]:
     return {
         Column.SEQ: attrgetter("category_seq", "seq", "id"),
         Column.NAME: attrgetter("name"),
@@ -124,6 +124,7 @@ class TaskTableModel(QtCore.QAbstractTableModel):
         self._rows: list[TaskRow] = []
         self._hay: dict[int, str] = {}
         self._left: dict[int, int | None] = {}
+        self._due_dates: tuple[dt.date, ...] | None = ()
         self._filter = TaskFilter()
         self._sort: tuple[int, Qt.SortOrder] = (Column.SEQ, Qt.SortOrder.AscendingOrder)
         self._icons: dict[Light, QtGui.QIcon] = {}
@@ -155,6 +156,9 @@ class TaskTableModel(QtCore.QAbstractTableModel):
                 cache[r.due] = workdays_left(r.due)
             left[r.id] = cache[r.due]
         self._left = left
+        # The distinct due dates fall out of the cache above for free; the Gantt view
+        # takes its time span from them instead of reading 20,000 rows again.
+        self._due_dates: tuple[dt.date, ...] | None = tuple(cache) if workdays_left else None
         self._apply()
 
     def set_filter(self, task_filter: TaskFilter) -> None:
@@ -231,14 +235,21 @@ class TaskTableModel(QtCore.QAbstractTableModel):
     def task_at(self, row: int) -> TaskRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
+    @property
+    def due_dates(self) -> tuple[dt.date, ...]:
+        """Every distinct due date among all rows (not only the shown ones)."""
+        if self._due_dates is None:
+            self._due_dates = tuple({r.due for r in self._all if r.due is not None})
+        return self._due_dates
+
     def workdays_left(self, task_id: int) -> int | None:
         return self._left.get(task_id)
 
     # --- the model interface ------------------------------------------------------
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
@@ -250,7 +261,7 @@ class TaskTableModel(QtCore.QAbstractTableModel):
             return HEADERS[Column(section)]
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -269,7 +280,7 @@ class TaskTableModel(QtCore.QAbstractTableModel):
             icon = self._icons[light] = QtGui.QIcon(pix)
         return icon
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]

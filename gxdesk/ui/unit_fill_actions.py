@@ -50,7 +50,7 @@ class UnitFillActions:
     def open(self, path: Path) -> None:
         """Read ``path`` off the GUI thread, then show it for filling in."""
 
-        def work(_control):  # type: ignore[no-untyped-def]
+        def work(_control: object) -> UnitCopy:
             from gxdesk.exchange.unit_copy import read_unit_copy
 
             return read_unit_copy(path)

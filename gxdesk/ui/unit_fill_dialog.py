@@ -21,7 +21,7 @@ from typing import Any
 
 from gxdesk.core.model import Status
 from gxdesk.exchange.unit_copy import UnitCopy
-from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.unit_fill_model import (
     COLUMNS,
     MULTILINE_FIELDS,
@@ -65,7 +65,9 @@ class UnitFillDelegate(QtWidgets.QStyledItemDelegate):
         super().__init__(parent)
         self._on = on
 
-    def createEditor(self, parent, option, index):  # type: ignore[no-untyped-def]  # noqa: N802
+    def createEditor(  # noqa: N802
+        self, parent: QtWidgets.QWidget, option: QtWidgets.QStyleOptionViewItem, index: ModelIndex
+    ) -> QtWidgets.QWidget:
         field = index.data(UnitFillRoles.FIELD)
         if field == "status":
             combo = QtWidgets.QComboBox(parent)
@@ -92,7 +94,7 @@ class UnitFillDelegate(QtWidgets.QStyledItemDelegate):
             return text
         return super().createEditor(parent, option, index)
 
-    def setEditorData(self, editor, index) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def setEditorData(self, editor: QtWidgets.QWidget, index: ModelIndex) -> None:  # noqa: N802
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, QtWidgets.QComboBox):
             editor.setCurrentIndex(max(editor.findData(value), 0))
@@ -110,7 +112,9 @@ class UnitFillDelegate(QtWidgets.QStyledItemDelegate):
         else:
             super().setEditorData(editor, index)
 
-    def setModelData(self, editor, model, index) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def setModelData(  # noqa: N802
+        self, editor: QtWidgets.QWidget, model: QtCore.QAbstractItemModel, index: ModelIndex
+    ) -> None:
         if isinstance(editor, QtWidgets.QComboBox):
             model.setData(index, editor.currentData())
         elif isinstance(editor, QtWidgets.QSpinBox):
@@ -123,7 +127,9 @@ class UnitFillDelegate(QtWidgets.QStyledItemDelegate):
         else:
             super().setModelData(editor, model, index)
 
-    def updateEditorGeometry(self, editor, option, index) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def updateEditorGeometry(  # noqa: N802
+        self, editor: QtWidgets.QWidget, option: QtWidgets.QStyleOptionViewItem, index: ModelIndex
+    ) -> None:
         rect = QtCore.QRect(option.rect)
         if isinstance(editor, QtWidgets.QPlainTextEdit):
             rect.setHeight(max(rect.height(), 110))
@@ -239,7 +245,9 @@ class UnitFillDialog(QtWidgets.QDialog):
         undo = self.undo_stack.createUndoAction(self, "撤销")
         undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "重做")
-        redo.setShortcuts([QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence.StandardKey.Redo])
+        redo.setShortcuts(
+            [QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Redo)]
+        )
         save = QtGui.QAction("保存", self)
         save.setShortcut(QtGui.QKeySequence.StandardKey.Save)
         save.triggered.connect(lambda: self.save())
@@ -347,14 +355,14 @@ class UnitFillDialog(QtWidgets.QDialog):
         target = Path(dest) if dest is not None else copy.path
         index = self.undo_stack.index()
 
-        def work(_control):  # type: ignore[no-untyped-def]
+        def work(_control: object) -> tuple[Path, Path | None]:
             from gxdesk.exchange.unit_copy import backup_path, rewrite_unit_workbook
 
             existed = target.exists()
             path = rewrite_unit_workbook(copy, target, values)
             return path, backup_path(path) if existed else None
 
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+        def done(result: tuple[Path, Path | None]) -> None:
             self._saving = False
             path, backup = result
             if path != self.copy.path:

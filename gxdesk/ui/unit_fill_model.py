@@ -12,12 +12,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from enum import IntEnum
+from typing import Any
 
 from gxdesk.core.model import Light, Status
 from gxdesk.core.values import Unreadable
 from gxdesk.core.workbook_data import LEAD_COLUMNS, LIGHT_COLUMN, UNIT_COLUMNS, UnitReport
 from gxdesk.exchange.unit_copy import UnitCopy, read_unit_value, row_problems
-from gxdesk.ui.qt import Qt, QtCore, QtGui
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui
 
 CHECK_COLUMN = ("check", "提示")
 COLUMNS: tuple[tuple[str, str], ...] = (*LEAD_COLUMNS, LIGHT_COLUMN, *UNIT_COLUMNS, CHECK_COLUMN)
@@ -62,7 +63,9 @@ def shown(value: object) -> str:
 
 
 class _SetValue(QtGui.QUndoCommand):
-    def __init__(self, model: UnitFillModel, row: int, field: str, before, after) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, model: UnitFillModel, row: int, field: str, before: object, after: object
+    ) -> None:
         super().__init__(f"修改第 {model.copy.rows[row].seq} 项的{dict(COLUMNS)[field]}")
         self._model, self._row, self._field = model, row, field
         self._before, self._after = before, after
@@ -108,7 +111,8 @@ class UnitFillModel(QtCore.QAbstractTableModel):
 
     def apply_value(self, row: int, field: str, value: object) -> None:
         """Set one value without an undo entry (the undo commands call this)."""
-        self._values[row] = dataclasses.replace(self._values[row], **{field: value})
+        changes: dict[str, Any] = {field: value}  # a value read by read_unit_value
+        self._values[row] = dataclasses.replace(self._values[row], **changes)
         self._problems[row] = row_problems(self.copy.rows[row], self._values[row])
         col = column_of(field)
         self.dataChanged.emit(self.index(row, col), self.index(row, col))
@@ -117,13 +121,15 @@ class UnitFillModel(QtCore.QAbstractTableModel):
         self.problems_changed.emit()
 
     # --- Qt model ---------------------------------------------------------------------
-    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:  # noqa: N802
+    def rowCount(self, parent: ModelIndex | None = None) -> int:  # noqa: N802
         return 0 if parent is not None and parent.isValid() else len(self._values)
 
-    def columnCount(self, parent: QtCore.QModelIndex | None = None) -> int:  # noqa: N802
+    def columnCount(self, parent: ModelIndex | None = None) -> int:  # noqa: N802
         return 0 if parent is not None and parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         field, text = COLUMNS[section]
@@ -139,7 +145,7 @@ class UnitFillModel(QtCore.QAbstractTableModel):
             return "牵头单位维护，不能修改"
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -147,7 +153,7 @@ class UnitFillModel(QtCore.QAbstractTableModel):
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._values):
             return None
         row = self.copy.rows[index.row()]
@@ -177,7 +183,7 @@ class UnitFillModel(QtCore.QAbstractTableModel):
             return _alignment(field)
         return None
 
-    def _unit_data(self, value: object, field: str, role: int):  # type: ignore[no-untyped-def]
+    def _unit_data(self, value: object, field: str, role: int) -> object:
         bad = isinstance(value, Unreadable)
         if role == Qt.ItemDataRole.DisplayRole:
             if field == "percent" and isinstance(value, int):
@@ -188,8 +194,8 @@ class UnitFillModel(QtCore.QAbstractTableModel):
                 return None
             return value.value if isinstance(value, Status) else value
         if role == Qt.ItemDataRole.ToolTipRole:
-            if bad:
-                return value.reason  # type: ignore[union-attr]
+            if isinstance(value, Unreadable):
+                return value.reason
             return shown(value) if field in MULTILINE_FIELDS and value else None
         if role == Qt.ItemDataRole.BackgroundRole and bad:
             return PROBLEM_BACKGROUND
@@ -200,7 +206,7 @@ class UnitFillModel(QtCore.QAbstractTableModel):
         return None
 
     @staticmethod
-    def _check_data(problems: list[str], role: int):  # type: ignore[no-untyped-def]
+    def _check_data(problems: list[str], role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return "；".join(problems)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -210,7 +216,7 @@ class UnitFillModel(QtCore.QAbstractTableModel):
         return None
 
     @staticmethod
-    def _light_data(light: Light | None, role: int):  # type: ignore[no-untyped-def]
+    def _light_data(light: Light | None, role: int) -> object:
         if light is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -225,9 +231,9 @@ class UnitFillModel(QtCore.QAbstractTableModel):
             return _alignment("light")
         return None
 
-    def setData(
-        self, index: QtCore.QModelIndex, value, role: int = Qt.ItemDataRole.EditRole
-    ) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+    def setData(  # noqa: N802
+        self, index: ModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
         """Read ``value`` as the merge would and push the change on the undo stack."""
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False

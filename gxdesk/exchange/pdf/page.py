@@ -97,7 +97,7 @@ class GongwenDoc(BaseDocTemplate):
         text = f"— {page} —"
         canvas.saveState()
         canvas.setFont(self.number_font, SIZE_4HAO)
-        y = BOTTOM - 7 * mm - SIZE_4HAO * 0.8
+        y = BOTTOM - 7 * mm - SIZE_4HAO  # the line box starts 7 mm below the type area
         if page % 2:
             canvas.drawRightString(BINDING + TYPE_W - SIZE_4HAO, y, text)
         else:

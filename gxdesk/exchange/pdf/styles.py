@@ -15,6 +15,7 @@ from gxdesk.exchange.pdf.text import CJKParagraph, markup
 
 TABLE_SIZE = 10.5  # 五号: tables
 SMALL_SIZE = 12.0  # 小四: notes under a table
+MIN_ROW_PIECE = 48.0  # points: about three table lines
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ class Styles:
             data.append(
                 [self.p(v, self.cell_center if i in center else self.cell) for i, v in enumerate(row)]
             )
-        t = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
+        # A row taller than what is left of the page is split, but never into a sliver.
+        t = Table(data, colWidths=widths, repeatRows=1, splitInRow=MIN_ROW_PIECE, hAlign="LEFT",
                   spaceBefore=4, spaceAfter=LINE / 3)
         t.setStyle(
             TableStyle(
@@ -58,7 +60,8 @@ class Styles:
                     ("FONT", (0, 0), (-1, -1), self.fonts.body, TABLE_SIZE),
                     ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+                    ("VALIGN", (0, 1), (-1, -1), "TOP"),  # a split row starts with its name
                     ("LEFTPADDING", (0, 0), (-1, -1), 3),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                     ("TOPPADDING", (0, 0), (-1, -1), 2),

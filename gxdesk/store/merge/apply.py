@@ -9,12 +9,13 @@ and the reports written form a batch that ``batches.undo_batch`` can withdraw.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
-from gxdesk.core.bulk import bulk_work
+from gxdesk.runtime import bulk_work
 from gxdesk.store.backups import remove_backup, rotating_backup
 from gxdesk.store.chunks import id_lists, marks
 from gxdesk.store.database import Database
@@ -125,7 +126,12 @@ def _apply(
     return ApplyResult(batch_id, len(chosen), len(files), backup, tasks)
 
 
-def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: ignore[no-untyped-def]
+def _check_basis(
+    execute: Callable[..., Any],
+    plan: MergePlan,
+    chosen: Sequence[tuple[FilePlan, ReportInput]],
+    files: Iterable[FilePlan],
+) -> None:
     """Raise StalePlanError if what the chosen reports were decided on has changed."""
     basis = plan.basis
     pairs = {(r.assignment_id, r.unit_id) for _f, r in chosen}
@@ -171,5 +177,5 @@ def _check_basis(execute, plan: MergePlan, chosen, files) -> None:  # type: igno
 class _Execute:
     """A connection-like wrapper so report_fingerprints can run inside a transaction."""
 
-    def __init__(self, execute) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, execute: Callable[..., Any]) -> None:
         self.execute = execute

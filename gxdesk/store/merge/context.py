@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from gxdesk.core.views import PlanInfo, UnitRow
 from gxdesk.store import queries
 from gxdesk.store.chunks import chunks, id_lists, marks
 from gxdesk.store.database import Database
@@ -62,8 +63,8 @@ def report_fingerprints(
 class MergeContext:
     """What the preview needs from the database, read once per merge (or per batch of files)."""
 
-    plans: dict[int, queries.PlanInfo]
-    units: dict[int, queries.UnitRow]
+    plans: dict[int, PlanInfo]
+    units: dict[int, UnitRow]
     merged: dict[str, int]  # sha256 → batch id (batches not undone)
     task_versions: dict[int, tuple[int, int, str, str]]  # task → version, plan, seq, name
     on: dt.date

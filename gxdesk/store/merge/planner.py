@@ -33,7 +33,7 @@ from gxdesk.core.workbook_data import (
 )
 from gxdesk.store import queries
 from gxdesk.store.database import Database
-from gxdesk.store.exports import UnitAssignment
+from gxdesk.store.exports import UnitAssignment, lead_columns_now
 from gxdesk.store.merge.context import MergeContext, load_context
 from gxdesk.store.merge.reading import STATUS_INDEX, same_as
 from gxdesk.store.merge.records import FilePlan, MergePlan, RowPlan
@@ -85,10 +85,11 @@ class MergePlanner:
             ctx.prefetch(db, plan_id, sorted(unit_ids))
         added = []
         undecided: list[tuple[FilePlan, list[RowPlan | _Changed]]] = []
-        for i, w in enumerate(workbooks):
-            if isinstance(w, FilePlan):
-                added.append(w)
+        for i, item in enumerate(workbooks):
+            if isinstance(item, FilePlan):
+                added.append(item)
                 continue
+            w = item
             path = str(paths[i]) if paths else w.file_name
             fp = FilePlan(path=path, file_name=w.file_name, sha256=w.sha256)
             fp.meta_source = w.meta_source
@@ -109,6 +110,7 @@ class MergePlanner:
         )
         for fp, rows in undecided:
             fp.rows = [r.decide(ctx) if isinstance(r, _Changed) else r for r in rows]
+            _show_current_lead(db, ctx, fp)
         self._files.extend(added)
         return added
 
@@ -321,6 +323,19 @@ def _decided(r: ReturnedRow, task_id: int, verdict: Verdict, values: UnitReport 
         )
         return RowPlan(r.row, task_id, Outcome.INVALID, reason, seq, name)
     return RowPlan(r.row, task_id, Outcome.UNCHANGED, "未修改", seq, name, values)
+
+
+def _show_current_lead(db: Database, ctx: MergeContext, fp: FilePlan) -> None:
+    """Give each conflict the lead office edited its columns as they are now
+    (:attr:`RowPlan.current`, beside :attr:`RowPlan.in_file`)."""
+    ids = [r.task_id for r in fp.rows if r.in_file and r.task_id is not None]
+    if not ids or fp.plan_id is None or fp.unit_id is None:
+        return
+    now = lead_columns_now(db, fp.plan_id, fp.unit_id, ids, ctx.on)
+    fp.rows = [
+        r._replace(current=now.get(r.task_id, ())) if r.in_file and r.task_id is not None else r
+        for r in fp.rows
+    ]
 
 
 class _Changed(NamedTuple):

@@ -91,12 +91,12 @@ class ValueReader:
         report = UnitReport(
             cast("Status | None", status),
             cast("int | None", percent),
-            cast(str, text),
+            text,
             cast("dt.date | None", done_on),
             evidence,
             problems,
-            cast(str, contact),
-            cast(str, phone),
+            contact,
+            phone,
         )
         as_text = (
             status_text,

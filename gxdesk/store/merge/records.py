@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from gxdesk.core.row_verdict import OUTCOME_LABELS, Outcome
 from gxdesk.core.workbook_data import UnitReport
@@ -77,8 +77,8 @@ class FilePlan:
         c = Counter(r.outcome for r in self.rows)
         return {key: c.get(o, 0) for o, key in COUNT_KEYS.items()}
 
-    def as_json(self) -> dict:
-        """The shape of ``merge --json`` (DESIGN.md)."""
+    def as_json(self) -> dict[str, Any]:
+        """The shape of ``merge --json`` (docs/architecture.md, "Interfaces other programs rely on")."""
         return {
             "file": self.path,
             "unit": self.unit or None,

@@ -15,6 +15,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from gxdesk.store.database import Database, DatabaseError, migrate
 from gxdesk.store.server.address import is_server_address
@@ -34,7 +35,7 @@ def tables() -> list[tuple[str, list[str], set[str]]]:
     return out
 
 
-def _rows(src: Database, table: str, cols: list[str]) -> list[tuple]:
+def _rows(src: Database, table: str, cols: list[str]) -> list[tuple[Any, ...]]:
     names = ", ".join(cols)
     with src.raw() as conn:
         return list(conn.execute(f'SELECT {names} FROM "{table}" ORDER BY 1'))
@@ -123,7 +124,8 @@ def _to_server(
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             for table, _cols, _stamps in tables():
-                if conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0]:
+                found = conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()
+                if found and found[0]:
                     raise DatabaseError(
                         f"服务器上的 gxdesk 数据库已有数据（表 {table}），为免混合未复制"
                     )

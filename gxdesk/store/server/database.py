@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gxdesk.store.database import Database
 from gxdesk.store.server.address import check_address, describe
@@ -63,14 +63,14 @@ class ServerDatabase(Database):
     def __init__(self, url: str) -> None:
         super().__init__(describe(url))  # type: ignore[arg-type]
         self.url = check_address(url)
-        self._idle: list = []
+        self._idle: list[Any] = []
         self._idle_lock = threading.Lock()
 
     @property
     def label(self) -> str:
         return describe(self.url)
 
-    def lock_for_writing(self, *, force: bool = False) -> None:
+    def lock_for_writing(self, *, force: bool = False, kind: str = "cli") -> None:
         """No lock file: on a server, writers take turns on the advisory lock (see above)."""
 
     def check_same_file(self) -> None:
@@ -83,7 +83,7 @@ class ServerDatabase(Database):
             return self._engine
 
     @contextmanager
-    def raw(self) -> Iterator[RawConnection]:
+    def raw(self) -> Iterator[RawConnection]:  # type: ignore[override]  # sqlite3's subset
         """A read-only connection (one snapshot for the whole block), back to the pool after."""
         import psycopg
 

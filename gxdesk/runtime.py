@@ -1,5 +1,9 @@
 """Bulk work without the interpreter's housekeeping getting in the way.
 
+Runtime tuning of the Python process, not domain knowledge: it sits beside
+:mod:`gxdesk.paths`, outside the layers, and any layer that does bulk work may
+use it (the merge in ``store``, reading workbooks in ``ops``).
+
 A merge of a hundred returned workbooks allocates a few hundred thousand small,
 acyclic objects (rows, values, reports) that stay alive until the merge ends.
 CPython's collector counts allocations, so it runs again and again over that
