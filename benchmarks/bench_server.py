@@ -35,6 +35,7 @@ from timing import best  # noqa: E402
 from gxdesk.store import queries  # noqa: E402
 from gxdesk.store.database import open_database  # noqa: E402
 from gxdesk.store.plans import ASSIGNMENT_COLUMNS, TASK_COLUMNS, save_plan  # noqa: E402
+from gxdesk.store.server.database import open_server  # noqa: E402
 from gxdesk.store.server.raw import to_pyformat  # noqa: E402
 
 ON = dt.date(2014, 10, 20)
@@ -64,7 +65,7 @@ def bench_import(server: Server, draft) -> tuple[float, float]:  # type: ignore[
     import psycopg
 
     empty = server.create()
-    open_database(empty).close()  # the schema only: the template of each run
+    open_server(empty).close()  # the schema only: the template of each run
     template = empty.rsplit("/", 1)[1]
     units, rows = floor_rows(draft)
 
@@ -72,7 +73,7 @@ def bench_import(server: Server, draft) -> tuple[float, float]:  # type: ignore[
     fresh = iter([server.create(template) for _ in range(6)])
 
     def ours() -> None:
-        db = open_database(next(fresh))
+        db = open_server(next(fresh))
         with db.transaction() as session:
             save_plan(session, draft)
         db.close()
@@ -116,7 +117,7 @@ def bench_list(server: Server, draft, tmp: Path) -> tuple[float, float, int]:  #
     url = server.create()
     copy_database(db, url)  # the same rows on the server
     db.close()
-    sdb = open_database(url)
+    sdb = open_server(url)
     calendar = queries.load_calendar(sdb)
     queries.list_tasks(sdb, plan_id, on=ON, calendar=calendar)  # warm caches and the pool
     sql = to_pyformat(queries._LIST_SQL)
@@ -153,7 +154,7 @@ def bench_merge(server: Server, draft, tmp: Path, n_files: int) -> tuple[float, 
         fill_in(f, i + 1)
 
     def merge(target: str | Path) -> tuple[float, int]:
-        db = open_database(target)
+        db = open_server(target) if isinstance(target, str) else open_database(target)
         try:
             t0 = time.perf_counter()
             result = apply_merge(db, preview_merge(db, files, on=ON), backup_dir=tmp / "bak")

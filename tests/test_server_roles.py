@@ -14,7 +14,7 @@ import pytest
 from test_server_workflow import gx, ok
 
 from gxdesk.store import queries
-from gxdesk.store.database import open_database
+from gxdesk.store.server.database import open_server
 
 pytestmark = pytest.mark.pg
 
@@ -54,7 +54,7 @@ def _report_sql(task_id: int, unit_id: int, assignment_id: int) -> tuple[str, tu
 
 def test_unit_account_sees_only_its_tasks(accounts) -> None:  # type: ignore[no-untyped-def]
     admin, _lead, audit = accounts
-    db = open_database(admin)
+    db = open_server(admin)
     try:
         unit = queries.unit_by_name(db, "市审计局")
         mine = queries.task_ids_of_unit(db, unit.id)

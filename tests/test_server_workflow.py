@@ -18,6 +18,7 @@ from exchange_helpers import ROOT, SEED, columns, data_rows, open_for_edit, type
 
 from gxdesk.store.database import open_database
 from gxdesk.store.merge import batches, undo_batch
+from gxdesk.store.server.database import open_server
 
 ANSWERS: dict[str, dict[str, object]] = {}
 
@@ -71,7 +72,7 @@ def workflow(db: str, folder: Path) -> dict[str, object]:
     a["after_merge"] = json.loads(ok(db, "tasks", "--json", "--on", "2014-10-20"))
     fill(finance, "推进中", "预算公开进行中")
     task_id = int(next(iter(data_rows(open_for_edit(finance).worksheets[0])))[1:])
-    d = open_database(db if "://" in db else Path(db))
+    d = open_server(db) if "://" in db else open_database(Path(db))
     try:  # the lead office edits the task after the export: the file is now stale
         with d.transaction() as s:
             s.connection().exec_driver_sql(

@@ -13,8 +13,8 @@ from exchange_helpers import ON, ROOT, SEED, columns, data_rows, file_sha, open_
 
 from gxdesk.core.plan import build_plan
 from gxdesk.exchange.plan_text import read_plan_text
-from gxdesk.store.database import open_database
 from gxdesk.store.plans import save_plan
+from gxdesk.store.server.database import open_server
 
 pytestmark = pytest.mark.pg
 
@@ -24,7 +24,7 @@ def server(pg_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A server database holding the 2014 plan, and every unit's workbook, filled in."""
     from gxdesk.ops.exchange import export_units
 
-    db = open_database(pg_url)
+    db = open_server(pg_url)
     draft = build_plan(
         read_plan_text(SEED.read_text(encoding="utf-8")), year=2014, issued=dt.date(2014, 9, 26)
     )

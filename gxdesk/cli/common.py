@@ -59,7 +59,12 @@ def open_db(args: argparse.Namespace, *, write: bool = False) -> Database:
     from gxdesk.store.location import sync_warning
 
     path = args.db or default_database()
-    db = open_database(path, create=write)
+    if isinstance(path, str):  # a server address (db_arg)
+        from gxdesk.store.server.database import open_server
+
+        db: Database = open_server(path)
+    else:
+        db = open_database(path, create=write)
     if write:
         db.lock_for_writing()
         warning = None if db.is_server else sync_warning(path)

@@ -339,16 +339,11 @@ class Database:
 def open_database(path: str | Path, *, create: bool = True) -> Database:
     """Open (migrating as needed) the gxdesk database at ``path``.
 
-    A ``postgresql://`` address opens the database on that server instead (which
-    the program never creates: the server's administrator does).
+    (A ``postgresql://`` server: :func:`gxdesk.store.server.database.open_server`.)
 
     Only a caller that writes passes ``create=True``: a read on a mistyped path
     must not leave a new empty database behind (nor grow a zero-byte file into one).
     """
-    if isinstance(path, str) and path.lower().startswith(("postgresql://", "postgres://")):
-        from gxdesk.store.server.database import open_server
-
-        return open_server(path)
     path = Path(path)
     if not path.parent.exists():
         raise DatabaseError(f"目录不存在：{path.parent}")

@@ -59,7 +59,9 @@ def build_window(  # type: ignore[no-untyped-def]
         app._gxdesk_ready = True  # type: ignore[attr-defined]
     path: Path | None = None  # a server (`gxdesk --db postgresql://…`) is not remembered
     if isinstance(db_path, str):
-        db = open_database(db_path)  # several windows may share a server: no writer lock
+        from gxdesk.store.server.database import open_server
+
+        db = open_server(db_path)  # several windows may share a server: no writer lock
     else:
         path = Path(db_path) if db_path else default_database()
         if single_writer:

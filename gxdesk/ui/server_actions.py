@@ -64,12 +64,12 @@ class ServerActions(QtCore.QObject):
 
     def connect_to(self, url: str) -> None:
         """Open the server database at ``url`` off the GUI thread, then show it."""
-        from gxdesk.store.database import open_database
+        from gxdesk.store.server.database import open_server
 
         def failed(exc: BaseException) -> None:
             QtWidgets.QMessageBox.warning(self.window, "无法连接服务器数据库", str(exc))
 
-        self.context.run_job("正在连接服务器数据库…", lambda _c: open_database(url), self.use, failed)
+        self.context.run_job("正在连接服务器数据库…", lambda _c: open_server(url), self.use, failed)
 
     def use(self, db: Database) -> None:
         self.files.use(db)
