@@ -13,6 +13,10 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gxdesk.store.database import Database
 
 SCREENSHOT_PLATFORM = "offscreen"
 
@@ -61,7 +65,7 @@ def build_window(  # type: ignore[no-untyped-def]
     if isinstance(db_path, str):
         from gxdesk.store.server.database import open_server
 
-        db = open_server(db_path)  # several windows may share a server: no writer lock
+        db: Database = open_server(db_path)  # several windows share a server: no writer lock
     else:
         path = Path(db_path) if db_path else default_database()
         if single_writer:
