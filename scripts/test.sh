@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install gxdesk with its test tools into .venv (and the system packages the tests use:
-# Qt's libraries, poppler-utils to render PDFs, fontconfig, postgresql for the server
-# tests), lint, type-check, then run the whole suite.
+# Qt's libraries, poppler-utils to render PDFs, fontconfig, LibreOffice Calc with Carlito to
+# print workbooks as a spreadsheet program does, postgresql for the server tests), lint,
+# type-check, then run the whole suite.
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
-if command -v dpkg-query >/dev/null; then need_debs "${QT_DEBS[@]}" poppler-utils fontconfig postgresql; fi
+if command -v dpkg-query >/dev/null; then need_debs "${QT_DEBS[@]}" poppler-utils fontconfig libreoffice-calc fonts-crosextra-carlito postgresql; fi
 make_venv "[test]"
 cd "$ROOT"
 "$VENV/bin/ruff" check gxdesk tests benchmarks scripts main.py

@@ -2,7 +2,7 @@
 
 ``merge`` exit codes: 0 when every file was read and identified (rows may still
 be rejected, invalid, in conflict or unmatched: they are reported, never
-applied); 2 when any file was refused as a whole (its reason on stderr, one
+applied; a file with rows to verify waits whole unless ``--accept-warnings``); 2 when any file was refused as a whole (its reason on stderr, one
 line per file) or nothing was given — the readable files are still merged
 unless ``--dry-run``.
 """
@@ -27,6 +27,11 @@ def register(sub: Any) -> None:
     m.add_argument("files", nargs="+", type=Path)
     m.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
     m.add_argument("--json", action="store_true")
+    m.add_argument(
+        "--accept-warnings",
+        action="store_true",
+        help="也写入待核实的行（如已完成但进度不足 100%%）；不加则含这些行的文件整个暂不写入",
+    )
     m.set_defaults(func=cmd_merge)
     e = sub.add_parser("export-plan", help="导出整个台账为 .xlsx")
     e.add_argument("out", type=Path)
@@ -68,14 +73,23 @@ def cmd_merge(args: argparse.Namespace) -> int:
     db = open_db(args, write=not args.dry_run)
     try:
         plan = preview_merge(db, files)
-        result = None if args.dry_run else apply_merge(db, plan, note="命令行合并")
+        to_verify = plan.rows_to_verify()
+        held = set() if args.accept_warnings else {i for i, _row in to_verify}
+        result = None
+        if not args.dry_run:
+            result = (
+                apply_merge(db, plan, take_conflicts=to_verify, note="命令行合并")
+                if args.accept_warnings
+                else apply_merge(db, plan.without_files_to_verify(), note="命令行合并")
+            )
     finally:
         db.close()
     if args.json:
-        json.dump([f.as_json() for f in plan.files], sys.stdout, ensure_ascii=False, indent=1)
+        out = [{**f.as_json(), "held": i in held} for i, f in enumerate(plan.files)]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        for f in plan.files:
+        for i, f in enumerate(plan.files):
             c = f.counts()
             if f.error:
                 print(f"{f.file_name}\t拒收：{f.error}")
@@ -86,11 +100,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
             print(
                 f"{f.file_name}\t{f.unit or '单位待确认'}\t新进展 {c['applied']}，无变化 {c['unchanged']}，"
                 f"冲突 {c['conflicts']}，拒收 {c['rejected']}，无法识别 {c['invalid']}，"
-                f"待确认 {c['unmatched']}"
+                f"待确认 {c['unmatched']}，待核实 {c['warnings']}"
             )
+            if f.replaces:
+                print(f"  {f.replaces}")
             for r in f.rows:
-                if r.outcome.value not in ("applied", "unchanged"):
+                if r.outcome.value not in ("applied", "unchanged") or r.reason.startswith("更正"):
                     print(f"  第{r.row}行\t{r.outcome.label}\t{r.reason}")
+            if i in held:
+                print(
+                    f"  有 {c['warnings']} 行待核实，整个文件暂未写入；"
+                    "核实无误后加 --accept-warnings 再合并"
+                )
         if result is not None and result.batch_id is not None:
             saved = f"（备份：{result.backup}）" if result.backup else ""
             print(f"已写入第 {result.batch_id} 批：{result.applied} 条进展{saved}")

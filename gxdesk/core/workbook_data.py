@@ -262,6 +262,38 @@ class UnitSheet:
 UNIT_FIELDS: tuple[str, ...] = tuple(f for f, _ in UNIT_COLUMNS)
 
 
+# --- Excel's cell limit ---------------------------------------------------------------
+
+CELL_LIMIT = 32_767  # characters Excel holds in one cell; a longer one it cannot open
+
+
+def too_long_reason(text: str) -> str:
+    """Why a returned cell of ``text`` is refused (read only when it is over the limit)."""
+    return f"有 {len(text):,} 字，超过 Excel 单元格 {CELL_LIMIT:,} 字的上限"
+
+
+def long_text_cells(values: UnitReport) -> list[tuple[str, str]]:
+    """(field, reason) of each text column of ``values`` over Excel's cell limit.
+
+    Such a cell was written by something other than Excel, or Excel could not
+    open the file: taking it would put it into every workbook written later.
+    """
+    return [
+        (name, too_long_reason(text))
+        for name in TEXT_FIELDS
+        if len(text := getattr(values, name)) > CELL_LIMIT
+    ]
+
+
+def fit_cell(text: str) -> str:
+    """``text`` as a workbook cell may hold it: cut to Excel's limit, saying so."""
+    if len(text) <= CELL_LIMIT:
+        return text
+    note = "……（另有 {:,} 字超出 Excel 单元格上限，未写入）"
+    kept = CELL_LIMIT - len(note.format(len(text)))  # the longest the note can be
+    return text[:kept] + note.format(len(text) - kept)
+
+
 class ReturnedRow(NamedTuple):
     """One non-empty data row of a returned workbook, values as the reader found them.
 
@@ -310,3 +342,4 @@ class ReturnedWorkbook:
     missing_columns: tuple[str, ...] = ()
     unit_hint: str = ""  # a unit name seen in the title or file name (fallback only)
     warnings: tuple[str, ...] = ()
+    saved_at: dt.datetime | None = None  # when the unit saved it (its own clock, UTC)

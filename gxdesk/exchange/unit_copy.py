@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light, Status
-from gxdesk.core.row_verdict import Why, row_verdict
+from gxdesk.core.row_verdict import Verdict, Why, row_verdict
 from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
 from gxdesk.core.workbook_data import (
     LEAD_COLUMNS,
@@ -38,6 +38,7 @@ from gxdesk.core.workbook_data import (
     RowKey,
     UnitReport,
     lead_hash,
+    long_text_cells,
     unit_hash,
 )
 
@@ -137,33 +138,47 @@ class UnitCopy:
         return self.meta.plan_year
 
 
-def row_problems(row: CopyRow, values: UnitReport) -> list[str]:
-    """What the lead office's merge would refuse in this row, in Chinese, by column.
-
-    The merge's own verdict (:func:`gxdesk.core.row_verdict.row_verdict`) on
-    what the file alone shows: lead columns edited → rejected; a value the
-    readers cannot read → invalid; changed from what went out but no 进展状态 →
-    invalid. Without the lead office's database the copy takes a blank row as
-    what the database holds (an unreported task), as the merge does when there
-    is no report yet.
-    """
+def _verdict(row: CopyRow, values: UnitReport, on: dt.date | None = None) -> Verdict:
+    """The merge's own verdict on what the file alone shows (see :func:`row_problems`)."""
     unreadable = [
         (name, value.reason)
         for name in ("status", "percent", "done_on")
         if isinstance(value := getattr(values, name), Unreadable)
     ]
+    unreadable += long_text_cells(values)
     text = values.as_text() if not unreadable else ()
-    verdict = row_verdict(
+    return row_verdict(
         lead_untouched=not row.lead_edited,
         unreadable=unreadable,
         untouched=bool(row.key.unit_hash) and unit_hash(text).startswith(row.key.unit_hash),
         has_status=values.status is not None,
         same_as_latest=not any(text),
+        report=values if not unreadable else None,
+        on=on,
     )
+
+
+def row_problems(row: CopyRow, values: UnitReport) -> list[str]:
+    """What the lead office's merge would refuse in this row, in Chinese, by column.
+
+    The merge's own verdict (:func:`gxdesk.core.row_verdict.row_verdict`) on
+    what the file alone shows: lead columns edited → rejected; a value the
+    readers cannot read → invalid (a text over Excel's cell limit too); changed
+    from what went out but no 进展状态 → invalid. Without the lead office's
+    database the copy takes a blank row as what the database holds (an
+    unreported task), as the merge does when there is no report yet.
+    """
     return [
         _PROBLEM_TEXT[why](UNIT_HEADERS.get(name, ""), reason)
-        for why, name, reason in verdict.problems
+        for why, name, reason in _verdict(row, values).problems
     ]
+
+
+def row_warnings(row: CopyRow, values: UnitReport, on: dt.date) -> list[str]:
+    """What the lead office's merge would hold for its clerk to verify (待核实), in
+    the same words: 已完成 below 100%, a 完成时间 after ``on``, … (the verdict's
+    :func:`gxdesk.core.row_verdict.implausible`)."""
+    return list(_verdict(row, values, on).warnings)
 
 
 _PROBLEM_TEXT: dict[Why, Callable[[str, str], str]] = {

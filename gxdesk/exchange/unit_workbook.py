@@ -38,9 +38,16 @@ from gxdesk.core.workbook_data import (
     RowKey,
     SheetRow,
     UnitSheet,
+    fit_cell,
     lead_hash,
     task_key,
     unit_hash,
+)
+from gxdesk.exchange.print_layout import (
+    set_landscape_fit_to_width,
+    set_row_height,
+    wrapped_height,
+    wrapped_lines,
 )
 
 DATA_SHEET = "进展填报"
@@ -51,45 +58,26 @@ PROPERTY_PREFIX = "gxdesk."
 PROPERTY_CHUNK = 250  # Office keeps custom property text up to 255 characters
 PROPERTY_HASH = 10  # characters of each row hash kept in the properties
 
+# Column widths: the fifteen printed columns fit A4 landscape with the body at
+# 9 pt or more (see print_layout).
 WIDTHS = {
-    "seq": 5,
-    "category": 11,
-    "name": 14,
-    "requirement": 34,
-    "deadline": 12,
-    "role": 8,
-    "light": 6,
-    "status": 9,
-    "percent": 8,
-    "text": 30,
+    "seq": 4,
+    "category": 8.5,
+    "name": 11.5,
+    "requirement": 22,
+    "deadline": 8.5,
+    "role": 6.5,
+    "light": 5,
+    "status": 8.5,
+    "percent": 6,
+    "text": 24,
     "done_on": 11,
-    "evidence": 14,
-    "problems": 14,
+    "evidence": 9,
+    "problems": 9,
     "contact": 7,
-    "phone": 13,
+    "phone": 11,
     "key": 7,
 }
-LINE_POINTS = 13.5  # one line of 10-point 宋体
-
-
-def _lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide.
-
-    Spreadsheet programs do not fit row heights to wrapped text when they open
-    a file, so the writer estimates them: a CJK character is about 1.8 widths.
-    """
-    usable = max(width - 1.0, 1.0)
-    total = 0
-    for part in text.split("\n"):
-        units = sum(1.8 if ord(ch) > 0x2E7F else 1.0 for ch in part)
-        total += max(1, -(-int(units) // int(usable)))
-    return total
-
-
-def wrapped_height(cells: Iterable[tuple[str, float]], min_lines: int = 1) -> float:
-    """Row height in points for (text, column width) pairs, so wrapped text shows whole."""
-    lines = max([min_lines, *(_lines(text, width) for text, width in cells if text)])
-    return min(lines * LINE_POINTS + 4, 409)
 
 
 def _row_height(row: SheetRow) -> float:
@@ -103,6 +91,8 @@ def _row_height(row: SheetRow) -> float:
             (row.report.text, WIDTHS["text"]),
             (row.report.evidence, WIDTHS["evidence"]),
             (row.report.problems, WIDTHS["problems"]),
+            (row.report.contact, WIDTHS["contact"]),
+            (row.report.phone, WIDTHS["phone"]),
         ],
         min_lines=2,
     )
@@ -119,8 +109,10 @@ _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def safe_text(value: str) -> str:
-    """Text as it must be stored in a cell to be read back unchanged."""
-    value = _ILLEGAL.sub("", value)
+    """Text as it must be stored in a cell to be read back unchanged — and as Excel
+    can open it: every text cell the program writes passes here, so none is over
+    Excel's cell limit (:func:`fit_cell`)."""
+    value = fit_cell(_ILLEGAL.sub("", value))
     if "_x" in value:
         value = _OOXML_ESCAPE.sub(r"_x005F_\1", value)
     return value
@@ -162,7 +154,7 @@ class SheetStyles:
             return cell._style
 
         self.title = make(font=Font(name="黑体", size=14, bold=True))
-        self.note = make(font=Font(name="宋体", size=9, color="595959"))
+        self.note = make(font=Font(name="宋体", size=10, color="595959"), alignment=wrap)
         head_font = Font(name="黑体", size=10, bold=True)
         head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.head_lead = make(
@@ -277,20 +269,9 @@ def _write_data_sheet(wb: Workbook, sheet: UnitSheet) -> None:
     for i, (name, _header) in enumerate(ALL_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS[name]
     ws.freeze_panes = f"C{first}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{last_visible}{last}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.size = 9
+    set_landscape_fit_to_width(ws, f"A1:{last_visible}{last}", f"{HEADER_ROW}:{HEADER_ROW}")
     ws.oddHeader.right.text = f"{meta.unit_name}  {sheet.on:%Y-%m-%d}"
-    ws.oddHeader.right.size = 9
+    ws.oddHeader.right.size = 10
     ws.protection.sheet = True  # no password: it only guards against slips
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -328,20 +309,21 @@ def _write_data_sheet(wb: Workbook, sheet: UnitSheet) -> None:
     dv_pct.add(f"{percent_col}{first}:{percent_col}{last}")
     ws.data_validations.append(dv_pct)
 
-    ws.row_dimensions[1].height = 24
-    ws.row_dimensions[2].height = 30
-    ws.row_dimensions[HEADER_ROW].height = 30
-    ws.append([st.cell(f"{meta.plan_year}年政务公开工作进展表（{meta.unit_name}）", st.title)])
-    ws.append(
-        [
-            st.cell(
-                f"填报单位：{meta.unit_name}    截至：{sheet.on:%Y年%m月%d日}    "
-                "灰色栏目由牵头单位维护，请勿修改；请填写白色栏目（进展状态至联系电话）。"
-                "预警：红灯＝已逾期未完成，黄灯＝即将到期，绿灯＝正常。详见“填报说明”。",
-                st.note,
-            )
-        ]
+    visible_widths = [WIDTHS[name] for name, _h in ALL_COLUMNS[:-1]]
+    note = (
+        f"填报单位：{meta.unit_name}    截至：{sheet.on:%Y年%m月%d日}    "
+        "灰色栏目由牵头单位维护，请勿修改；请填写白色栏目（进展状态至联系电话）。"
+        "预警：红灯＝已逾期未完成，黄灯＝即将到期，绿灯＝正常。详见“填报说明”。"
     )
+    set_row_height(ws, 1, 24)
+    set_row_height(ws, 2, wrapped_height([(note, sum(visible_widths))]))
+    set_row_height(
+        ws,
+        HEADER_ROW,
+        wrapped_height(zip([h for _n, h in ALL_COLUMNS[:-1]], visible_widths, strict=True)),
+    )
+    ws.append([st.cell(f"{meta.plan_year}年政务公开工作进展表（{meta.unit_name}）", st.title)])
+    ws.append([st.cell(note, st.note)])
     header = []
     for i, (_name, text) in enumerate(ALL_COLUMNS, 1):
         header.append(st.cell(text, st.head_unit if i >= first_unit_col else st.head_lead))
@@ -351,7 +333,7 @@ def _write_data_sheet(wb: Workbook, sheet: UnitSheet) -> None:
     cell = st.cell
     for n, row in enumerate(sheet.rows):
         i = first + n
-        ws.row_dimensions[i].height = _row_height(row)
+        set_row_height(ws, i, _row_height(row))
         ws.append(
             [
                 cell(int(row.seq) if row.seq.isdigit() else row.seq, center),
@@ -412,7 +394,8 @@ def _write_guide(wb: Workbook, sheet: UnitSheet) -> None:
         *((text, head if text[1] == "、" else body) for text, _ in GUIDE),
     ]
     for i, (text, style) in enumerate(lines, 1):
-        ws.row_dimensions[i].height = _lines(text, width) * 15 + 6
+        # 11-point text: a character takes 11/10 of what wrapped_lines counts
+        set_row_height(ws, i, wrapped_lines(text, width * 10 / 11) * 15 + 6)
         ws.append([st.cell(text, style)])
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = "9"
@@ -447,13 +430,14 @@ META_ROWS_HEADER = (
 
 def _row_keys(sheet: UnitSheet) -> Iterable[tuple[int, int, int, int, str, str]]:
     for r in sheet.rows:
+        # hashed as written: a text over the cell limit goes out cut (safe_text)
         yield (
             r.task_id,
             r.assignment_id,
             r.task_version,
             r.assignment_version,
-            lead_hash(r.lead_values()),
-            unit_hash(r.report.as_text()),
+            lead_hash([fit_cell(v) for v in r.lead_values()]),
+            unit_hash([fit_cell(v) for v in r.report.as_text()]),
         )
 
 

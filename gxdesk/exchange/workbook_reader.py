@@ -198,6 +198,27 @@ def custom_properties(xml: bytes | None) -> dict[str, str]:
     return found
 
 
+_MODIFIED = "{http://purl.org/dc/terms/}modified"
+
+
+def saved_at(xml: bytes | None) -> dt.datetime | None:
+    """When the file was last saved, by the workbook's own clock (docProps/core.xml
+    ``dcterms:modified``, as Excel, WPS and LibreOffice write it), in UTC without a
+    zone; None when absent or unreadable. The file system's time is not used: mail
+    and copying change it."""
+    if not xml:
+        return None
+    try:
+        found = ElementTree.fromstring(xml).find(_MODIFIED)
+        text = (found.text or "").strip() if found is not None else ""
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except Exception:  # a broken optional part: treated as absent
+        return None
+    if when is not None and when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when
+
+
 def _meta_from_properties(props: dict[str, str]) -> tuple[ExportMeta | None, dict[int, RowKey]]:
     meta = _meta_from_pairs(dict(props))
     keys: dict[int, RowKey] = {}
@@ -265,6 +286,7 @@ class CheckedFile:
     path: Path
     data: bytes
     custom_xml: bytes | None  # docProps/custom.xml, as the check decompressed it
+    core_xml: bytes | None = None  # docProps/core.xml: when the unit saved the file
 
 
 @dataclass(frozen=True)
@@ -292,7 +314,9 @@ def check_returned_file(
         raise BadFileError("含宏的工作簿（.xlsm）不予导入，请在 Excel 中另存为 .xlsx 后再发回")
     if package.kind != "xlsx":
         raise BadFileError("不是 Excel 工作簿（.xlsx）")
-    return CheckedFile(path, data, package.parts.get("docProps/custom.xml"))
+    return CheckedFile(
+        path, data, package.parts.get("docProps/custom.xml"), package.parts.get("docProps/core.xml")
+    )
 
 
 def parse_sheets(checked: CheckedFile) -> SheetGrids:
@@ -353,6 +377,7 @@ def returned_workbook(checked: CheckedFile, grids: SheetGrids) -> ReturnedWorkbo
         rows=tuple(_rows(grids.grid, header_row, fields)),
         missing_columns=missing,
         unit_hint="" if meta else _unit_hint(grids.grid, header_row, checked.path.name),
+        saved_at=saved_at(checked.core_xml),
     )
 
 

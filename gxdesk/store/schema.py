@@ -191,6 +191,7 @@ class MergedFile(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     file_name: Mapped[str] = mapped_column(Text, default="")
     merged_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    saved_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class CalendarDay(Base):

@@ -96,7 +96,9 @@ class StoreCommand(QtGui.QUndoCommand):
             self._applied = True
             self._take_back("无法撤销", exc, lambda stack: stack.redo())
 
-    def _take_back(self, title: str, exc: Exception, move: Callable[[QtGui.QUndoStack], None]) -> None:
+    def _take_back(
+        self, title: str, exc: Exception, move: Callable[[QtGui.QUndoStack], None]
+    ) -> None:
         """After the stack has moved (it does so once this returns), move it back
         without touching the data, and say why."""
         stack = self._context.undo_stack

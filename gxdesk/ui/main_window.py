@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING
 
 from gxdesk.core.model import Light
 from gxdesk.ui.category_tree import CategoryTree
+from gxdesk.ui.chart_window import ChartWindow
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.filter_bar import FilterBar
 from gxdesk.ui.gantt.host import ViewTabs
 from gxdesk.ui.labels import CALENDAR_MENU, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
-from gxdesk.ui.shell import WindowShell
 from gxdesk.ui.task_model import Column, TaskFilter, TaskRoles, TaskTableModel
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def splitter_sizes(width: int) -> list[int]:
     return [tree, max(_NAME_MIN_WIDTH, width - tree - detail), detail]
 
 
-class MainWindow(WindowShell):
+class MainWindow(ChartWindow):
     loaded = Signal()  # the data are on screen (step 2)
     ready = Signal()  # every command is wired (step 3)
 

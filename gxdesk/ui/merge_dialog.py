@@ -2,7 +2,8 @@
 
 The clerk filters by outcome, reads conflicts side by side (the task as the file
 saw it, the task as it is now), ticks the conflicts whose file version should
-win, confirms the unit of files that lost their hidden data, then applies.
+win and the rows to verify (待核实: 已完成 at 80%, …) it accepts, confirms the
+unit of files that lost their hidden data, then applies.
 The applied batch goes on the window's undo stack as a :class:`MergeBatchCommand`.
 """
 
@@ -23,14 +24,17 @@ from gxdesk.store.merge import (
     withdraw_batch,
 )
 from gxdesk.ui.commands import StoreCommand
-from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtWidgets, Signal
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui, QtWidgets, Signal
 
 if TYPE_CHECKING:
     from gxdesk.store.changes import Transaction
     from gxdesk.ui.context import AppContext
 
-COLUMNS = ("文件", "单位", "行", "任务", "结果", "说明", "采用文件")
+COLUMNS = ("文件", "单位", "行", "任务", "结果", "说明", "采用")
+# rows the clerk ticks to write: a conflict's file version, an accepted row to verify
+_CHOOSABLE = frozenset({Outcome.CONFLICT, Outcome.WARNING})
 ALL = "全部"
+WARNING_FOREGROUND = QtGui.QColor("#9C5700")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +93,7 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         line = self._lines[index.row()]
-        if index.column() == 6 and line.row and line.row.outcome is Outcome.CONFLICT:
+        if index.column() == 6 and line.row and line.row.outcome in _CHOOSABLE:
             base |= Qt.ItemFlag.ItemIsUserCheckable
         return base
 
@@ -114,8 +118,12 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
             if col == 5:
                 return r.reason
             return ""
+        if role == Qt.ItemDataRole.ForegroundRole and col in (4, 5):
+            if r is not None and r.outcome is Outcome.WARNING:
+                return WARNING_FOREGROUND
+            return None
         if role == Qt.ItemDataRole.CheckStateRole and col == 6:
-            if r is not None and r.outcome is Outcome.CONFLICT:
+            if r is not None and r.outcome in _CHOOSABLE:
                 taken = (line.file_index, r.row) in self.taken
                 return Qt.CheckState.Checked if taken else Qt.CheckState.Unchecked
             return None
@@ -129,7 +137,7 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole or index.column() != 6:
             return False
         line = self._lines[index.row()]
-        if line.row is None or line.row.outcome is not Outcome.CONFLICT:
+        if line.row is None or line.row.outcome not in _CHOOSABLE:
             return False
         key = (line.file_index, line.row.row)
         checked = (
@@ -137,10 +145,40 @@ class MergeRowsModel(QtCore.QAbstractTableModel):
         )
         if checked:
             self.taken.add(key)
+            self._untick_other_returns(line)
         else:
             self.taken.discard(key)
         self.dataChanged.emit(index, index, [role])
         return True
+
+    def _untick_other_returns(self, line: _Line) -> None:
+        """One row of a task per export: ticking one return's row unticks the other's."""
+        r = line.row
+        if r is None or not r.other:
+            return
+        for other in self._all:
+            o = other.row
+            if (
+                o is not None
+                and other is not line
+                and o.task_id == r.task_id
+                and other.file.export_id == line.file.export_id
+                and (other.file_index, o.row) in self.taken
+            ):
+                self.taken.discard((other.file_index, o.row))
+                if other in self._lines:
+                    at = self.index(self._lines.index(other), 6)
+                    self.dataChanged.emit(at, at, [Qt.ItemDataRole.CheckStateRole])
+
+    def accept_all_warnings(self) -> None:
+        """Tick every row to verify (待核实), whether shown by the filter or not."""
+        self.taken |= self._plan.rows_to_verify()
+        if self._lines:
+            self.dataChanged.emit(
+                self.index(0, 6),
+                self.index(len(self._lines) - 1, 6),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
 
 
 class MergeDialog(QtWidgets.QDialog):
@@ -167,10 +205,16 @@ class MergeDialog(QtWidgets.QDialog):
         summary = QtWidgets.QLabel(
             f"{len(plan.files)} 个文件：新进展 {c['applied']} 条，无变化 {c['unchanged']}，"
             f"冲突 {c['conflicts']}，拒收 {c['rejected']}，无法识别 {c['invalid']}，"
-            f"待确认 {c['unmatched']}；整个文件被拒收 {len(plan.refused)} 个。"
-            "点“应用”后先备份数据库，再一次性写入。"
+            f"待确认 {c['unmatched']}，待核实 {c['warnings']}；"
+            f"整个文件被拒收 {len(plan.refused)} 个。"
+            + ("待核实的行（如已完成但进度不足 100%）勾选“采用”后才写入。" if c["warnings"] else "")
+            + "点“应用”后先备份数据库，再一次性写入。"
         )
         summary.setWordWrap(True)
+        seconds = [f"{f.file_name}：{f.replaces}" for f in plan.files if f.replaces]
+        self.second_returns = QtWidgets.QLabel("\n".join(seconds))
+        self.second_returns.setWordWrap(True)
+        self.second_returns.setVisible(bool(seconds))
         self.filter = QtWidgets.QComboBox()
         self.filter.addItem(ALL, ALL)
         for o in Outcome:
@@ -212,6 +256,12 @@ class MergeDialog(QtWidgets.QDialog):
             "应用", QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.buttons.addButton("取消", QtWidgets.QDialogButtonBox.ButtonRole.RejectRole)
+        if c["warnings"]:
+            accept_all = self.buttons.addButton(
+                f"全部采用待核实的 {c['warnings']} 行",
+                QtWidgets.QDialogButtonBox.ButtonRole.ActionRole,
+            )
+            accept_all.clicked.connect(self.model.accept_all_warnings)
         if self._confirm:
             again = self.buttons.addButton(
                 "按所选单位重新预览", QtWidgets.QDialogButtonBox.ButtonRole.ActionRole
@@ -226,6 +276,7 @@ class MergeDialog(QtWidgets.QDialog):
         top.addStretch(1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(summary)
+        layout.addWidget(self.second_returns)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
@@ -235,6 +286,7 @@ class MergeDialog(QtWidgets.QDialog):
 
     @property
     def taken_conflicts(self) -> set[tuple[int, int]]:
+        """The rows ticked to write: conflicts taken from the file, rows to verify accepted."""
         return set(self.model.taken)
 
     def _reconfirm(self) -> None:
@@ -256,13 +308,30 @@ class MergeDialog(QtWidgets.QDialog):
             self.detail.setPlainText(f"{line.file.file_name}\n{line.file.error}")
             return
         parts = [f"<b>{r.outcome.label}</b>：{_esc(r.reason)}"]
-        if r.values is not None:  # all eight columns, as they would be written, two a line
+        if r.outcome is Outcome.WARNING:
+            parts.append("核实无误请勾选“采用”，否则该行不写入。")
+        if r.values is not None and not r.other:  # all eight columns, as written, two a line
             cells = [
                 f"<td>{h}</td><td>{_esc(t + '%' if f == 'percent' and t else t) or '—'}</td>"
                 for (f, h), t in zip(UNIT_COLUMNS, r.values.as_text(), strict=True)
             ]
             rows = "".join(f"<tr>{a}{b}</tr>" for a, b in zip(cells[::2], cells[1::2], strict=True))
             parts.append(f"表中填报：<table border=1 cellspacing=0 cellpadding=3>{rows}</table>")
+        if r.other:  # two returns of the same export disagree: both, side by side
+            rows = "".join(
+                f"<tr><td>{h}</td><td>{_esc(_cell(f, a))}</td><td>{_esc(_cell(f, b))}</td></tr>"
+                for (f, h), a, b in zip(
+                    UNIT_COLUMNS,
+                    r.values.as_text() if r.values else ("",) * 8,
+                    r.other,
+                    strict=False,
+                )
+            )
+            parts.append(
+                "<table border=1 cellspacing=0 cellpadding=3>"
+                f"<tr><th></th><th>本文件</th><th>{_esc(r.other_source)}</th></tr>"
+                f"{rows}</table>勾选“采用”则写入本文件的这一行，否则保留另一份。"
+            )
         if r.outcome is Outcome.CONFLICT and r.in_file and r.task_id is not None:
             now = r.current
             rows = "".join(
@@ -275,6 +344,10 @@ class MergeDialog(QtWidgets.QDialog):
                 f"{rows}</table>勾选“采用文件”则仍写入表中的进展。"
             )
         self.detail.setHtml("<br>".join(parts))
+
+
+def _cell(field: str, text: str) -> str:
+    return (text + "%" if field == "percent" and text else text) or "—"
 
 
 def _esc(text: str) -> str:

@@ -141,7 +141,9 @@ class ReportActions:
     def reminders(self) -> None:
         if not self._ready():
             return
-        folder = QtWidgets.QFileDialog.getExistingDirectory(self.window, "选择保存催办通知单的文件夹")
+        folder = QtWidgets.QFileDialog.getExistingDirectory(
+            self.window, "选择保存催办通知单的文件夹"
+        )
         if not folder:
             return
         formats = ["PDF（直接打印）", "Word 文档 .docx（可修改、盖章）"]

@@ -158,7 +158,9 @@ class PreviewDialog(QtWidgets.QDialog):
                 raise OSError("无法开始打印（打印机不可用）")
             try:
                 first, last = printer.fromPage(), printer.toPage()
-                chosen = range(len(pages)) if first == 0 else range(first - 1, min(last, len(pages)))
+                chosen = (
+                    range(len(pages)) if first == 0 else range(first - 1, min(last, len(pages)))
+                )
                 dpi = min(float(printer.resolution()), PRINT_DPI)
                 for n, i in enumerate(chosen):
                     control.check()

@@ -50,7 +50,9 @@ def open_for_window(path: Path, parent: QtWidgets.QWidget | None = None) -> Data
         return open_database(path)
     except NetworkPathError as exc:
         Box = QtWidgets.QMessageBox
-        answer = Box.question(parent, "数据库在网络位置", f"{exc}\n\n现在复制到本机的数据文件夹并打开副本？")
+        answer = Box.question(
+            parent, "数据库在网络位置", f"{exc}\n\n现在复制到本机的数据文件夹并打开副本？"
+        )
         if answer != Box.StandardButton.Yes:
             raise
         folder = user_data_dir()
@@ -111,7 +113,11 @@ def claim(db: Database, parent: QtWidgets.QWidget | None = None) -> None:
     box = Box(Box.Icon.Warning, "数据库正被使用", str(locked), parent=parent)
     box.setInformativeText("可以只读打开查看；修改需等对方关闭程序。")
     read_only = box.addButton("只读打开", Box.ButtonRole.AcceptRole)
-    take = box.addButton("对方已关闭，接管", Box.ButtonRole.DestructiveRole) if locked.other_host else None
+    take = (
+        box.addButton("对方已关闭，接管", Box.ButtonRole.DestructiveRole)
+        if locked.other_host
+        else None
+    )
     box.addButton("取消", Box.ButtonRole.RejectRole)
     box.exec()
     if box.clickedButton() is read_only:

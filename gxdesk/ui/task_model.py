@@ -158,7 +158,7 @@ class TaskTableModel(QtCore.QAbstractTableModel):
         self._left = left
         # The distinct due dates fall out of the cache above for free; the Gantt view
         # takes its time span from them instead of reading 20,000 rows again.
-        self._due_dates: tuple[dt.date, ...] | None = tuple(cache) if workdays_left else None
+        self._due_dates = tuple(cache) if workdays_left else None
         self._apply()
 
     def set_filter(self, task_filter: TaskFilter) -> None:

@@ -286,6 +286,17 @@ class UnitFillDialog(QtWidgets.QDialog):
                 + more
                 + "</span>"
             )
+        warned = model.warning_rows()
+        if warned:
+            shown = [
+                f"第 {model.copy.rows[i].seq} 项：" + "；".join(model.warnings(i))
+                for i in warned[:3]
+            ]
+            more = f"……共 {len(warned)} 项" if len(warned) > 3 else ""
+            text += (
+                f"<br><span style='color:#9C5700'>{len(warned)} 项请核实，"
+                "牵头单位合并时将请经办人确认：" + html.escape("　".join(shown)) + more + "</span>"
+            )
         self.summary.setText(text)
 
     def _resize_rows(self, top: QtCore.QModelIndex, bottom: QtCore.QModelIndex) -> None:

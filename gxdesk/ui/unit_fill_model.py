@@ -17,7 +17,7 @@ from typing import Any
 from gxdesk.core.model import Light, Status
 from gxdesk.core.values import Unreadable
 from gxdesk.core.workbook_data import LEAD_COLUMNS, LIGHT_COLUMN, UNIT_COLUMNS, UnitReport
-from gxdesk.exchange.unit_copy import UnitCopy, read_unit_value, row_problems
+from gxdesk.exchange.unit_copy import UnitCopy, read_unit_value, row_problems, row_warnings
 from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui
 
 CHECK_COLUMN = ("check", "提示")
@@ -32,6 +32,7 @@ LEAD_HEADER = QtGui.QColor("#D9D9D9")  # the workbook's header colours
 UNIT_HEADER = QtGui.QColor("#FFE699")
 PROBLEM_BACKGROUND = QtGui.QColor("#FDE2E1")
 PROBLEM_FOREGROUND = QtGui.QColor("#9C0006")
+WARNING_FOREGROUND = QtGui.QColor("#9C5700")
 LIGHT_COLOURS = {
     Light.RED: (QtGui.QColor("#FFC7CE"), QtGui.QColor("#9C0006")),
     Light.YELLOW: (QtGui.QColor("#FFEB9C"), QtGui.QColor("#7F6000")),
@@ -82,11 +83,17 @@ class UnitFillModel(QtCore.QAbstractTableModel):
 
     problems_changed = QtCore.Signal()
 
-    def __init__(self, copy: UnitCopy, parent: QtCore.QObject | None = None) -> None:
+    def __init__(
+        self, copy: UnitCopy, parent: QtCore.QObject | None = None, *, on: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
         self.copy = copy
+        self.on = on or dt.date.today()  # a 完成时间 after it has not come yet
         self._values: list[UnitReport] = [r.values for r in copy.rows]
         self._problems = [row_problems(r, v) for r, v in zip(copy.rows, self._values, strict=True)]
+        self._warnings = [
+            row_warnings(r, v, self.on) for r, v in zip(copy.rows, self._values, strict=True)
+        ]
         self.undo_stack = QtGui.QUndoStack(self)
 
     # --- what the dialog asks -------------------------------------------------------
@@ -102,6 +109,13 @@ class UnitFillModel(QtCore.QAbstractTableModel):
     def problem_rows(self) -> list[int]:
         return [i for i, p in enumerate(self._problems) if p]
 
+    def warnings(self, row: int) -> list[str]:
+        """What the lead office's merge will ask its clerk to verify in this row."""
+        return list(self._warnings[row])
+
+    def warning_rows(self) -> list[int]:
+        return [i for i, w in enumerate(self._warnings) if w]
+
     def filled_count(self) -> int:
         return sum(1 for v in self._values if v.status is not None)
 
@@ -114,6 +128,7 @@ class UnitFillModel(QtCore.QAbstractTableModel):
         changes: dict[str, Any] = {field: value}  # a value read by read_unit_value
         self._values[row] = dataclasses.replace(self._values[row], **changes)
         self._problems[row] = row_problems(self.copy.rows[row], self._values[row])
+        self._warnings[row] = row_warnings(self.copy.rows[row], self._values[row], self.on)
         col = column_of(field)
         self.dataChanged.emit(self.index(row, col), self.index(row, col))
         check = self.index(row, column_of("check"))
@@ -169,7 +184,7 @@ class UnitFillModel(QtCore.QAbstractTableModel):
         if field in UNIT_FIELDS:
             return self._unit_data(getattr(values, field), field, role)
         if field == "check":
-            return self._check_data(problems, role)
+            return self._check_data(problems, self._warnings[index.row()], role)
         if field == "light":
             return self._light_data(row.light, role)
         text = getattr(row, field)
@@ -206,13 +221,14 @@ class UnitFillModel(QtCore.QAbstractTableModel):
         return None
 
     @staticmethod
-    def _check_data(problems: list[str], role: int) -> object:
+    def _check_data(problems: list[str], warnings: list[str], role: int) -> object:
+        said = [*problems, *(f"请核实：{w}" for w in warnings)]
         if role == Qt.ItemDataRole.DisplayRole:
-            return "；".join(problems)
+            return "；".join(said)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(problems) or None
-        if role == Qt.ItemDataRole.ForegroundRole and problems:
-            return PROBLEM_FOREGROUND
+            return "\n".join(said) or None
+        if role == Qt.ItemDataRole.ForegroundRole and said:
+            return PROBLEM_FOREGROUND if problems else WARNING_FOREGROUND
         return None
 
     @staticmethod

@@ -30,11 +30,14 @@ from gxdesk.store.merge.records import (
 from gxdesk.store.progress import ReportInput, add_reports
 from gxdesk.store.schema import MergeBatch, MergedFile
 
+_CHOSEN_BY_CLERK = frozenset({Outcome.CONFLICT, Outcome.WARNING})
+
 
 def chosen_reports(
     plan: MergePlan, take_conflicts: Iterable[tuple[int, int]] = ()
 ) -> list[tuple[FilePlan, ReportInput]]:
-    """Reports to write: every applied row, plus the conflicts the clerk chose (file index, row)."""
+    """Reports to write: every applied row, plus the rows the clerk chose (file index,
+    row): conflicts whose file version should win, rows to verify that were accepted."""
     take = set(take_conflicts)
     out = []
     for i, f in enumerate(plan.files):
@@ -44,7 +47,7 @@ def chosen_reports(
             if r.report is None:
                 continue
             if r.outcome is Outcome.APPLIED or (
-                r.outcome is Outcome.CONFLICT and (i, r.row) in take
+                r.outcome in _CHOSEN_BY_CLERK and (i, r.row) in take
             ):
                 out.append((f, r.report))
     return out
@@ -60,6 +63,9 @@ def apply_merge(
     check: Callable[[], None] | None = None,
 ) -> ApplyResult:
     """Write the plan's reports in one transaction, after a checked backup.
+
+    ``take_conflicts`` holds the (file index, row) the clerk chose to write beyond
+    the applied rows: conflicts and accepted rows to verify (:func:`chosen_reports`).
 
     Nothing is written (not even the ledger) when there is nothing to apply.
     Inside the transaction, before writing, the database is compared with what
@@ -113,6 +119,7 @@ def _apply(
                         "unit_id": f.unit_id,
                         "file_name": f.file_name,
                         "merged_at": now,
+                        "saved_at": f.saved_at,
                     }
                     for f in files.values()
                 ],

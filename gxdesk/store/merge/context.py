@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from gxdesk.core.views import PlanInfo, UnitRow
 from gxdesk.store import queries
@@ -59,6 +59,24 @@ def report_fingerprints(
     return found
 
 
+class EarlierReturn(NamedTuple):
+    """A file of the same export merged before (its batch not undone)."""
+
+    file_name: str
+    sha256: str
+    batch_id: int
+    saved_at: dt.datetime | None  # when the unit saved it (None: not known)
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 @dataclass
 class MergeContext:
     """What the preview needs from the database, read once per merge (or per batch of files)."""
@@ -69,6 +87,8 @@ class MergeContext:
     task_versions: dict[int, tuple[int, int, str, str]]  # task → version, plan, seq, name
     on: dt.date
     exports: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # id → plan, unit, rev
+    # export id → the files of it merged before, oldest first (load_exports)
+    returns: dict[str, list[EarlierReturn]] = field(default_factory=dict)
     # (plan, unit) → task → assignment, for each batch of files (prefetch);
     # (assignment, unit) → latest report and its fingerprint, for the rows that
     # changed in a batch (load_reports)
@@ -113,6 +133,16 @@ class MergeContext:
                     chunk,
                 ):
                     self.exports[e] = (p, u, r)
+                for e, name, sha, batch, saved in conn.execute(
+                    "SELECT f.export_id, f.file_name, f.sha256, f.batch_id, f.saved_at"
+                    " FROM merged_file f JOIN merge_batch b ON b.id = f.batch_id"
+                    f" WHERE b.undone_at IS NULL AND f.export_id IN ({marks(len(chunk))})"
+                    " ORDER BY f.id",
+                    chunk,
+                ):
+                    self.returns.setdefault(e, []).append(
+                        EarlierReturn(name, sha, batch, _as_datetime(saved))
+                    )
 
     def prefetch(self, db: Database, plan_id: int, unit_ids: Iterable[int]) -> None:
         wanted = [u for u in unit_ids if (plan_id, u) not in self.assignments]

@@ -37,6 +37,12 @@ from gxdesk.store.exports import UnitAssignment, lead_columns_now
 from gxdesk.store.merge.context import MergeContext, load_context
 from gxdesk.store.merge.reading import STATUS_INDEX, same_as
 from gxdesk.store.merge.records import FilePlan, MergePlan, RowPlan
+from gxdesk.store.merge.second_returns import (
+    against_merged,
+    earlier_of,
+    replaces_text,
+    within_one_merge,
+)
 from gxdesk.store.progress import ReportInput
 
 _LEAD_HEADERS = [h for _, h in LEAD_COLUMNS]
@@ -115,6 +121,7 @@ class MergePlanner:
         return added
 
     def result(self) -> MergePlan:
+        within_one_merge(self._files)  # two returns of one export in this merge
         return MergePlan(list(self._files), self._ctx.basis)
 
 
@@ -172,6 +179,10 @@ def _plan_identified(
             for r in w.rows
         ]
         return []
+    fp.saved_at = w.saved_at
+    earlier = [e for e in ctx.returns.get(meta.export_id, ()) if e.sha256 != w.sha256]
+    if earlier:
+        fp.replaces = replaces_text(earlier[-1], w.saved_at)
     return _FileRows(ctx, w, ctx.mine(db, plan.id, unit.id), unit.id, plan.year).plan()
 
 
@@ -365,6 +376,8 @@ class _Changed(NamedTuple):
             untouched=False,
             has_status=values.status is not None,
             same_as_latest=same_as(values, self.text, current),
+            report=values,
+            on=ctx.on,
         )
         if verdict.why is Why.SAME_AS_LATEST:
             return RowPlan(
@@ -390,45 +403,81 @@ class _Changed(NamedTuple):
         )
         task_version = ctx.rely_on(task_id, a, unit_id)
         if key is None:
-            return RowPlan(
-                r.row,
-                task_id,
-                Outcome.APPLIED,
-                "新进展（按序号+工作任务匹配，已确认单位）",
-                seq,
-                name,
-                values,
-                report,
+            return _new(
+                RowPlan(
+                    r.row,
+                    task_id,
+                    Outcome.APPLIED,
+                    "新进展（按序号+工作任务匹配，已确认单位）",
+                    seq,
+                    name,
+                    values,
+                    report,
+                ),
+                verdict.warnings,
             )
         meta = f.meta
         assert meta is not None
         if task_version > key.task_version or a.version > key.assignment_version:
-            return RowPlan(
-                r.row,
-                task_id,
-                Outcome.CONFLICT,
-                f"导出后牵头单位修改了此任务（任务版本 {key.task_version}→{task_version}，"
-                f"分工版本 {key.assignment_version}→{a.version}）",
-                seq,
-                name,
-                values,
-                report,
-                in_file=r.lead,
+            return _new(
+                RowPlan(
+                    r.row,
+                    task_id,
+                    Outcome.CONFLICT,
+                    f"导出后牵头单位修改了此任务（任务版本 {key.task_version}→{task_version}，"
+                    f"分工版本 {key.assignment_version}→{a.version}）",
+                    seq,
+                    name,
+                    values,
+                    report,
+                    in_file=r.lead,
+                ),
+                verdict.warnings,
+            )
+        returns = ctx.returns.get(meta.export_id)
+        if current is not None and returns and current.export_id == meta.export_id:
+            # the latest report came from an earlier return of this very export
+            return against_merged(
+                _new(
+                    RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report),
+                    verdict.warnings,
+                ),
+                earlier_of(returns, current.view.source_file),
+                w.saved_at,
+                current.view.unit_report().as_text(),
             )
         if (
             current is not None
             and current.view.reported_at > meta.exported_at
             and current.export_id != meta.export_id
         ):
-            return RowPlan(
-                r.row,
-                task_id,
-                Outcome.CONFLICT,
-                f"导出后库中已有更新的进展（{current.view.reported_at:%Y-%m-%d %H:%M}，"
-                f"{current.view.source_file or '手工录入'}）",
-                seq,
-                name,
-                values,
-                report,
+            return _new(
+                RowPlan(
+                    r.row,
+                    task_id,
+                    Outcome.CONFLICT,
+                    f"导出后库中已有更新的进展（{current.view.reported_at:%Y-%m-%d %H:%M}，"
+                    f"{current.view.source_file or '手工录入'}）",
+                    seq,
+                    name,
+                    values,
+                    report,
+                ),
+                verdict.warnings,
             )
-        return RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report)
+        return _new(
+            RowPlan(r.row, task_id, Outcome.APPLIED, "新进展", seq, name, values, report),
+            verdict.warnings,
+        )
+
+
+def _new(plan: RowPlan, warnings: tuple[str, ...]) -> RowPlan:
+    """A row that would write a report, with the verdict's warnings: an applied row
+    becomes one to verify (written only once the clerk accepts it); a conflict,
+    which the clerk decides anyway, says them in its reason."""
+    if not warnings:
+        return plan
+    said = "请核实：" + "；".join(warnings)
+    if plan.outcome is Outcome.APPLIED:
+        return plan._replace(outcome=Outcome.WARNING, reason=said, warnings=warnings)
+    return plan._replace(reason=f"{plan.reason}；{said}", warnings=warnings)

@@ -14,7 +14,15 @@ from typing import cast
 
 from gxdesk.core.model import Status
 from gxdesk.core.values import Unreadable, read_date, read_percent, read_status, read_text
-from gxdesk.core.workbook_data import UNIT_FIELDS, ReturnedRow, UnitReport, lead_hash, unit_hash
+from gxdesk.core.workbook_data import (
+    CELL_LIMIT,
+    UNIT_FIELDS,
+    ReturnedRow,
+    UnitReport,
+    lead_hash,
+    long_text_cells,
+    unit_hash,
+)
 from gxdesk.store.exports import LatestReport
 
 _Read = tuple[object, str]
@@ -69,7 +77,7 @@ class ValueReader:
     ) -> tuple[UnitReport | None, tuple[str, ...], list[tuple[str, str]]]:
         """The row's report and its :meth:`UnitReport.as_text` (built from the memo: a
         merge hashes the text of every row), or None, () and the (field, reason) of
-        each cell that cannot be read."""
+        each cell that cannot be read — a text over Excel's cell limit included."""
         status_raw, percent_raw, text, done_raw, evidence, problems, contact, phone = row.values
         cached = self._cached
         status, status_text = cached(self._status, status_raw, self._read_status)
@@ -98,6 +106,11 @@ class ValueReader:
             contact,
             phone,
         )
+        longest = max(
+            len(report.text), len(evidence), len(problems), len(report.contact), len(report.phone)
+        )
+        if longest > CELL_LIMIT:
+            return None, (), long_text_cells(report)
         as_text = (
             status_text,
             percent_text,

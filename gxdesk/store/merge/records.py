@@ -8,6 +8,7 @@ here reads or writes the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ COUNT_KEYS = {
     Outcome.REJECTED: "rejected",
     Outcome.INVALID: "invalid",
     Outcome.UNMATCHED: "unmatched",
+    Outcome.WARNING: "warnings",
 }
 
 
@@ -55,6 +57,11 @@ class RowPlan(NamedTuple):
     )
     current: tuple[str, ...] = ()  # conflicts: the lead office's columns now, beside the file's
     in_file: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what looks wrong in the values (Outcome.WARNING)
+    # a row where two returns of the same export disagree: the other one's unit
+    # columns (UnitReport.as_text) and which return that is, for side by side
+    other: tuple[str, ...] = ()
+    other_source: str = ""
 
 
 @dataclass
@@ -72,6 +79,8 @@ class FilePlan:
     unit_hint: str = ""
     duplicate_of: int | None = None
     rows: list[RowPlan] = field(default_factory=list)
+    saved_at: dt.datetime | None = None  # when the unit saved it (its own clock, UTC)
+    replaces: str = ""  # a second return of the same export: which earlier one, in Chinese
 
     def counts(self) -> dict[str, int]:
         c = Counter(r.outcome for r in self.rows)
@@ -85,6 +94,8 @@ class FilePlan:
             "error": self.error,
             **self.counts(),
             "duplicate_of_batch": self.duplicate_of,
+            "saved_at": self.saved_at.isoformat(timespec="seconds") if self.saved_at else None,
+            "replaces": self.replaces or None,
             "hidden_data": self.meta_source or None,
             "rows": [
                 {
@@ -92,6 +103,7 @@ class FilePlan:
                     "task": r.task_id,
                     "outcome": r.outcome.value,
                     "reason": r.reason,
+                    "warnings": list(r.warnings),
                 }
                 for r in self.rows
             ],
@@ -132,6 +144,22 @@ class MergePlan:
     @property
     def refused(self) -> list[FilePlan]:
         return [f for f in self.files if f.error]
+
+    def rows_to_verify(self) -> set[tuple[int, int]]:
+        """(file index, row) of every row held for the clerk to accept (Outcome.WARNING)."""
+        return {
+            (i, r.row)
+            for i, f in enumerate(self.files)
+            for r in f.rows
+            if r.outcome is Outcome.WARNING
+        }
+
+    def without_files_to_verify(self) -> MergePlan:
+        """The plan without the files that hold a row to verify: where nobody can
+        accept a row (the command line without ``--accept-warnings``) such a file
+        waits whole, and is not recorded as merged, so it can be merged again."""
+        held = {i for i, _row in self.rows_to_verify()}
+        return MergePlan([f for i, f in enumerate(self.files) if i not in held], self.basis)
 
 
 @dataclass(frozen=True)

@@ -325,7 +325,7 @@ def render_image(source: ChartSource, size: tuple[int, int], title: str = "") ->
 
 
 def write_png(path: Path, source: ChartSource, size: tuple[int, int], title: str = "") -> None:
-    if not render_image(source, size, title).save(str(path), "PNG"):
+    if not render_image(source, size, title).save(str(path), b"PNG"):
         raise ExportError(f"无法写入图片：{path}")
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from gxdesk.ui.qt import QtWidgets, Signal
 
 if TYPE_CHECKING:
+    from gxdesk.ui.chart_window import ChartWindow
     from gxdesk.ui.gantt.pane import GanttPane
-    from gxdesk.ui.main_window import MainWindow
 
 TABLE_TAB = "任务表"
 GANTT_TAB = "甘特图"
@@ -26,7 +26,7 @@ class ViewTabs(QtWidgets.QTabWidget):
 
     gantt_built = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ChartWindow) -> None:
         super().__init__()
         self._window = window
         self.pane: GanttPane | None = None

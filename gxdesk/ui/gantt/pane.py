@@ -32,7 +32,7 @@ from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, print_support
 from gxdesk.ui.task_model import TaskRoles
 
 if TYPE_CHECKING:
-    from gxdesk.ui.main_window import MainWindow
+    from gxdesk.ui.chart_window import ChartWindow
 
 EXPORT_FILTER = "PDF 文件 (*.pdf);;PNG 图片 (*.png)"
 _TIER_NAMES = {0: "日", 1: "周", 2: "月", 3: "季度", 4: "年"}
@@ -55,7 +55,7 @@ class Legend(QtWidgets.QWidget):
 
 
 class GanttPane(QtWidgets.QWidget):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ChartWindow) -> None:
         super().__init__()
         self._window = window
         self.view = GanttView(window.model, self.inputs)
@@ -245,7 +245,8 @@ class GanttPane(QtWidgets.QWidget):
         dialog.paintRequested.connect(lambda device: paint_pages(device, source, source.title))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: setattr(self, "preview", None))
-        dialog._printer = printer  # type: ignore[attr-defined]  # lives as long as the dialog
+        dialog._printer = printer  # type: ignore[attr-defined, unused-ignore]  # lives as long as the dialog
         self.preview = dialog
         dialog.open()
-        return dialog
+        shown: QtWidgets.QDialog = dialog  # QtPrintSupport is imported untyped (print_support)
+        return shown

@@ -32,7 +32,7 @@ from gxdesk.ui.gantt.chart import (
 from gxdesk.ui.gantt.days import DAY_KIND_LABELS, DayKind
 from gxdesk.ui.gantt.timescale import DEFAULT_ZOOM, ZOOM_LEVELS, TimeScale, zoom_step
 from gxdesk.ui.labels import cn_date
-from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from gxdesk.ui.qt import ModelIndex, Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.task_model import Column, TaskTableModel
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ class GanttView(QtWidgets.QAbstractItemView):
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         self.viewport().update()
 
-    def isIndexHidden(self, index: QtCore.QModelIndex) -> bool:
+    def isIndexHidden(self, index: ModelIndex) -> bool:
         return False
 
     def row_at(self, y: float) -> int:
@@ -262,7 +262,7 @@ class GanttView(QtWidgets.QAbstractItemView):
         row = self.row_at(point.y())
         return self.task_model().index(row, Column.NAME) if row >= 0 else QtCore.QModelIndex()
 
-    def visualRect(self, index: QtCore.QModelIndex) -> QtCore.QRect:
+    def visualRect(self, index: ModelIndex) -> QtCore.QRect:
         if not index.isValid():
             return QtCore.QRect()
         top = HEADER_HEIGHT + (index.row() - self.verticalScrollBar().value()) * ROW_HEIGHT
@@ -270,7 +270,7 @@ class GanttView(QtWidgets.QAbstractItemView):
 
     def scrollTo(
         self,
-        index: QtCore.QModelIndex,
+        index: ModelIndex,
         hint: QtWidgets.QAbstractItemView.ScrollHint = QtWidgets.QAbstractItemView.ScrollHint.EnsureVisible,
     ) -> None:
         if not index.isValid():
@@ -332,12 +332,12 @@ class GanttView(QtWidgets.QAbstractItemView):
 
     def visualRegionForSelection(self, selection: QtCore.QItemSelection) -> QtGui.QRegion:
         region = QtGui.QRegion()
-        for span in selection:
+        for span in selection.toList():  # the stubs do not know it is iterable
             for row in range(span.top(), span.bottom() + 1):
                 region += self.visualRect(self.task_model().index(row, 0))
         return region
 
-    def currentChanged(self, current: QtCore.QModelIndex, previous: QtCore.QModelIndex) -> None:
+    def currentChanged(self, current: ModelIndex, previous: ModelIndex) -> None:
         super().currentChanged(current, previous)
         self.viewport().update()
 
