@@ -45,7 +45,7 @@ _INSERT_PROGRESS = (
     "INSERT INTO progress (id, assignment_id, task_id, unit_id, period, status, percent, text,"
     " done_on, evidence, problems, contact, phone, reported_at, source, source_file,"
     " source_sha256, export_id, batch_id, assignment_version, withdrawn)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)"
 )
 
 
@@ -150,9 +150,9 @@ EXPECTED_REPORTERS_SQL = (
 _LATEST_COUNTS_SQL = """
 SELECT p.task_id, p.status, count(*) FROM assignment a
 JOIN progress p ON p.assignment_id = a.id
-WHERE a.task_id IN ({marks}) AND a.role != 'cooperating' AND p.withdrawn = 0 AND p.id = (
+WHERE a.task_id IN ({marks}) AND a.role != 'cooperating' AND p.withdrawn = FALSE AND p.id = (
     SELECT p2.id FROM progress p2 WHERE p2.assignment_id = p.assignment_id
-    AND p2.unit_id = p.unit_id AND p2.withdrawn = 0
+    AND p2.unit_id = p.unit_id AND p2.withdrawn = FALSE
     ORDER BY p2.reported_at DESC, p2.id DESC LIMIT 1)
 GROUP BY p.task_id, p.status
 """

@@ -17,6 +17,7 @@ from gxdesk.ui.settings import WindowState
 
 if TYPE_CHECKING:
     from gxdesk.ops.plan_import import PlanImported
+    from gxdesk.store.database import Database
     from gxdesk.ui.context import AppContext
     from gxdesk.ui.restore_dialog import RestoreDialog
     from gxdesk.ui.shell import WindowShell
@@ -94,17 +95,22 @@ class FileActions:
                 db.close()
                 self._fail("无法打开数据库", exc)
                 return False
+        self.use(db)
+        self.state.add_recent(path)
+        self.state.set_last_database(path)
+        self._fill_recent()
+        return True
+
+    def use(self, db: Database) -> None:
+        """Show ``db`` from now on (a file, or a server: ``ui.server_actions``)."""
+        old = self.context.db
         self.context.db = db
         self.context.plan = None
         if old is not None:
             old.close()
         self.context.undo_stack.clear()
-        self.state.add_recent(path)
-        self.state.set_last_database(path)
-        self._fill_recent()
         self.context.reload_plan()
         self.context.notify(RELOAD)
-        return True
 
     def open_database(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(

@@ -224,6 +224,9 @@ class MainWindow(ChartWindow):
             placeholder.deleteLater()
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
+        from gxdesk.ui import server_actions
+
+        self.server = server_actions.install(self, self.context, self.file_actions)
         self.exchange = exchange_actions.install(self, self.context)
         self.watcher = ChangeWatcher(self.context, self)  # another program's changes
         self.views.install_menu(self.menu_file)
@@ -286,7 +289,7 @@ class MainWindow(ChartWindow):
             self.filter_bar.load_units()
         self.filter_bar.forget_unit_tasks()
         plan = ctx.plan
-        db_name = ctx.db.path.name if ctx.db else ""
+        db_name = ctx.db.label if ctx.db else ""
         self.setWindowTitle(window_title(plan.title if plan else None, db_name))
         current = self.current_task_id()
         category = self.tree.current_category()

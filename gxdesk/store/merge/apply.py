@@ -90,7 +90,8 @@ def _apply(
     chosen = chosen_reports(plan, take_conflicts)
     if not chosen:
         return ApplyResult(None, 0, 0, None)
-    backup = rotating_backup(db.path, "merge", folder=backup_dir).path
+    # a server keeps its own backups (and a file copy of it is ``backup OUT``)
+    backup = None if db.is_server else rotating_backup(db.path, "merge", folder=backup_dir).path
     now = dt.datetime.now().replace(microsecond=0)
     files = {id(f): f for f, _ in chosen}
     try:
@@ -126,7 +127,8 @@ def _apply(
             if check is not None:
                 check()
     except BaseException:
-        remove_backup(backup)  # nothing was written: the backup is not needed
+        if backup is not None:
+            remove_backup(backup)  # nothing was written: the backup is not needed
         raise
     return ApplyResult(batch_id, len(chosen), len(files), backup, tasks)
 

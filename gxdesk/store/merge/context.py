@@ -45,7 +45,7 @@ def report_fingerprints(
         for in_list in id_lists(ids):
             for a, u, n, top in conn.execute(
                 "SELECT assignment_id, unit_id, count(*), max(id) FROM progress"
-                f" WHERE assignment_id IN ({in_list}) AND unit_id IN ({units}) AND withdrawn = 0"
+                f" WHERE assignment_id IN ({in_list}) AND unit_id IN ({units}) AND withdrawn = FALSE"
                 " GROUP BY assignment_id, unit_id"
             ):
                 if (a, u) in pairs:

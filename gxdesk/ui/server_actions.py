@@ -1,0 +1,113 @@
+"""文件 → 连接服务器数据库…: the window on a shared PostgreSQL server, and others' changes seen.
+
+The address is asked for (``postgresql://用户@主机:端口/库名``); the password
+is libpq's business (``~/.pgpass``, ``PGPASSFILE``, a service file), so none is
+asked for and none is stored — nor is the address remembered in the settings.
+Connecting runs off the GUI thread. While a server database is shown, its change
+counter is polled (on a worker thread) every few seconds; when another clerk
+has written, the lists are re-read, keeping the selected task and category.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from gxdesk.store.changes import RELOAD
+from gxdesk.ui.qt import QtCore, QtWidgets, Signal
+
+if TYPE_CHECKING:
+    from gxdesk.store.database import Database
+    from gxdesk.ui.context import AppContext
+    from gxdesk.ui.file_actions import FileActions
+    from gxdesk.ui.shell import WindowShell
+
+MENU_TEXT = "连接服务器数据库…"
+POLL_MS = 5000
+PROMPT = (
+    "服务器数据库地址，如 postgresql://用户名@主机:5432/库名\n"
+    "口令不在这里输入：请写在 ~/.pgpass（或 PGPASSFILE 指定的文件）里；"
+    "需要加密连接时在地址后加 ?sslmode=require"
+)
+
+
+class ServerActions(QtCore.QObject):
+    counted = Signal(object)  # the change counter, or None when it could not be read
+
+    def __init__(self, window: WindowShell, context: AppContext, files: FileActions) -> None:
+        super().__init__(window)
+        self.window = window
+        self.context = context
+        self.files = files
+        self.connect_action = window.menu_file.addAction(MENU_TEXT)
+        self.connect_action.triggered.connect(self.ask)
+        menu = window.menu_file
+        actions = menu.actions()
+        if files.new in actions:  # beside 打开 / 新建, not at the end of the menu
+            index = actions.index(files.new)
+            if index + 1 < len(actions):
+                menu.removeAction(self.connect_action)
+                menu.insertAction(actions[index + 1], self.connect_action)
+        self.seen: int | None = None
+        self._polling = False
+        self.counted.connect(self._on_counted)
+        self.timer = QtCore.QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.poll)
+        self._watch()
+
+    # --- connecting ------------------------------------------------------------------
+    def ask(self) -> None:
+        url, ok = QtWidgets.QInputDialog.getText(self.window, "连接服务器数据库", PROMPT)
+        if ok and url.strip():
+            self.connect_to(url.strip())
+
+    def connect_to(self, url: str) -> None:
+        """Open the server database at ``url`` off the GUI thread, then show it."""
+        from gxdesk.store.server.database import open_server
+
+        def failed(exc: BaseException) -> None:
+            QtWidgets.QMessageBox.warning(self.window, "无法连接服务器数据库", str(exc))
+
+        self.context.run_job("正在连接服务器数据库…", lambda _c: open_server(url), self.use, failed)
+
+    def use(self, db: Database) -> None:
+        self.files.use(db)
+        self._watch()
+
+    # --- others' changes ---------------------------------------------------------------
+    def _watch(self) -> None:
+        self.seen = None
+        db = self.context.db
+        if db is not None and db.is_server:
+            self.timer.start()
+            self.poll()
+        else:
+            self.timer.stop()
+
+    def poll(self) -> None:
+        db = self.context.db
+        if self._polling or db is None or not db.is_server:
+            return
+        self._polling = True
+
+        def read() -> None:
+            try:
+                value: int | None = db.change_counter()  # type: ignore[attr-defined]
+            except Exception:  # the server away for a moment: try again next time
+                value = None
+            self.counted.emit(value)
+
+        threading.Thread(target=read, name="gxdesk-server-poll", daemon=True).start()
+
+    def _on_counted(self, value: int | None) -> None:
+        self._polling = False
+        if value is None:
+            return
+        if self.seen is not None and value != self.seen:
+            self.context.notify(RELOAD)  # keeps the selected task and category
+        self.seen = value
+
+
+def install(window: WindowShell, context: AppContext, files: FileActions) -> ServerActions:
+    return ServerActions(window, context, files)
