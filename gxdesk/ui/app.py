@@ -66,8 +66,12 @@ def build_window(  # type: ignore[no-untyped-def]
         install_icon(app)  # type: ignore[arg-type]
         app._gxdesk_ready = True  # type: ignore[attr-defined]
     path: Path | None = None  # a server (`gxdesk --db postgresql://…`) is not remembered
-    if isinstance(db_path, str):
+    from gxdesk.store.server.address import is_server_address
+
+    if is_server_address(db_path):
         from gxdesk.store.server.database import open_server
+
+        assert isinstance(db_path, str)
 
         db: Database = open_server(db_path)  # several windows share a server: no writer lock
     else:
