@@ -332,11 +332,14 @@ class Database:
                 self._watch = None
 
 
-def open_database(path: str | Path, *, create: bool = True) -> Database:
+def open_database(path: str | Path, *, create: bool = True, tidy: bool = True) -> Database:
     """Open (migrating as needed) the gxdesk database at ``path``.
 
     Only a caller that writes passes ``create=True``: a read on a mistyped path
     must not leave a new empty database behind (nor grow a zero-byte file into one).
+    ``tidy=False`` leaves the removal of the program's own leftovers
+    (:func:`gxdesk.store.litter.clean_litter`) to the caller: the window does it
+    after its first frame, which does not need it.
     """
     path = Path(path)
     if not path.parent.exists():
@@ -352,9 +355,10 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
         if path.stat().st_size == 0:
             raise DatabaseError(f"{path.name} 是空文件（0 字节），不是 gxdesk 数据库")
     migrate(path)
-    from gxdesk.store.litter import clean_litter
+    if tidy:
+        from gxdesk.store.litter import clean_litter
 
-    clean_litter(path)
+        clean_litter(path)
     return Database(path)
 
 

@@ -61,7 +61,7 @@ def build_window(  # type: ignore[no-untyped-def]
     if single_writer:
         from gxdesk.ui.single_writer import claim, open_for_window
 
-        db = open_for_window(path)
+        db = open_for_window(path, tidy=False)  # the window tidies in finish()
         path = db.path
         try:
             claim(db)
@@ -69,7 +69,7 @@ def build_window(  # type: ignore[no-untyped-def]
             db.close()
             raise
     else:
-        db = open_database(path)
+        db = open_database(path, tidy=False)  # the window tidies in finish()
     context = AppContext(db, on=on or dt.date.today(), preferences=load_preferences())
     state = WindowState() if remember else None
     window = MainWindow(context, state)

@@ -69,6 +69,9 @@ class ColumnFitter(QtCore.QObject):
         self.shrinkable = set(shrinkable) | {stretch}
         self.user_sized = False
         self._fitting = False
+        # Resizes refit only after the first explicit fit(): the window's first
+        # frame (shown before its data) would fit empty columns three times over.
+        self._armed = False
         table.horizontalHeader().sectionResized.connect(self._resized)
         table.installEventFilter(self)
 
@@ -94,6 +97,7 @@ class ColumnFitter(QtCore.QObject):
         return found
 
     def fit(self) -> None:
+        self._armed = True
         if self.user_sized:
             return
         available = self.table.viewport().width()
@@ -107,7 +111,7 @@ class ColumnFitter(QtCore.QObject):
             self._fitting = False
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
-        if watched is self.table and event.type() == QtCore.QEvent.Type.Resize:
+        if self._armed and watched is self.table and event.type() == QtCore.QEvent.Type.Resize:
             self.fit()
         return False
 

@@ -218,6 +218,7 @@ class MainWindow(ChartWindow):
         from gxdesk.ui.file_actions import FileActions
         from gxdesk.ui.single_writer import ChangeWatcher
 
+        self._tidy()
         self.detail = DetailPane(self.context)
         placeholder = self.splitter.replaceWidget(2, self.detail)
         if placeholder is not None:
@@ -237,6 +238,13 @@ class MainWindow(ChartWindow):
         self._fill_menus()
         self.detail.show_task(self.current_task_id())
         self.ready.emit()
+
+    def _tidy(self) -> None:
+        """Remove the program's own leftovers beside the database (build_window left it)."""
+        from gxdesk.store.litter import clean_litter
+
+        if self.context.db is not None:
+            clean_litter(self.context.db.path)
 
     def _fill_menus(self) -> None:
         from gxdesk.ui.dialogs import UnitsGroupsDialog, edit_issue_date

@@ -37,9 +37,13 @@ def raise_request(db_path: Path) -> Path:
     return lock_path(db_path).with_name(lock_path(db_path).name + ".raise")
 
 
-def open_for_window(path: Path, parent: QtWidgets.QWidget | None = None) -> Database:
+def open_for_window(
+    path: Path, parent: QtWidgets.QWidget | None = None, *, tidy: bool = True
+) -> Database:
     """Open ``path`` for a window; a network path is refused with the offer to copy it to
-    the local data folder (the copy is checked, like every backup) and open that."""
+    the local data folder (the copy is checked, like every backup) and open that.
+
+    ``tidy`` as in :func:`gxdesk.store.database.open_database`."""
     from gxdesk.paths import user_data_dir
     from gxdesk.store.backups import make_backup
     from gxdesk.store.database import open_database
@@ -47,7 +51,7 @@ def open_for_window(path: Path, parent: QtWidgets.QWidget | None = None) -> Data
 
     try:
         _check_on_open(Path(path), parent)
-        return open_database(path)
+        return open_database(path, tidy=tidy)
     except NetworkPathError as exc:
         Box = QtWidgets.QMessageBox
         answer = Box.question(
@@ -63,7 +67,7 @@ def open_for_window(path: Path, parent: QtWidgets.QWidget | None = None) -> Data
             n += 1
             local = folder / f"{exc.path.stem}-{n}{exc.path.suffix}"
         make_backup(exc.path, local)
-        return open_database(local)
+        return open_database(local, tidy=tidy)
 
 
 def _check_on_open(path: Path, parent: QtWidgets.QWidget | None) -> None:
