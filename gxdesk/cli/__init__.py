@@ -36,14 +36,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from gxdesk.core.plan import PlanError
-    from gxdesk.core.workdays import CalendarUnknownError
-    from gxdesk.exchange.safety import BadFileError
-    from gxdesk.store.database import DatabaseError
-    from gxdesk.store.merge import StalePlanError
+#: The errors a command reports as one line, by the module that defines each.
+_KNOWN_ERRORS = (
+    ("gxdesk.core.plan", "PlanError"),
+    ("gxdesk.exchange.safety", "BadFileError"),
+    ("gxdesk.store.sqlite_file", "DatabaseError"),
+    ("gxdesk.core.workdays", "CalendarUnknownError"),
+    ("gxdesk.store.merge.records", "StalePlanError"),
+)
 
-    return (CliError, PlanError, BadFileError, DatabaseError, CalendarUnknownError, StalePlanError)
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """The known error classes whose modules are loaded: only those can have been raised.
+
+    Looked up, not imported: this runs for every exception that leaves a command,
+    ``--help``'s SystemExit included, and importing the merge's module for its
+    StalePlanError would load SQLAlchemy (about a second) to print a help text.
+    """
+    found: list[type[BaseException]] = [CliError]
+    for module, name in _KNOWN_ERRORS:
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            found.append(getattr(loaded, name))
+    return tuple(found)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
