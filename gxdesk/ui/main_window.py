@@ -119,6 +119,7 @@ class MainWindow(ChartWindow):
         self.calendar_notice: QtWidgets.QLabel | None = None  # built when a year is unknown
         self.calendar_dialog: CalendarDialog | None = None
         self.unknown_years: list[int] = []  # years whose holidays the plan needs but nobody gave
+        self._loaded = False  # load() has put the data on screen
         centre = QtWidgets.QWidget()
         self._column = column = QtWidgets.QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -289,6 +290,7 @@ class MainWindow(ChartWindow):
     def _on_changed(self, change: Change) -> None:
         from gxdesk.store import queries
 
+        self._loaded = True
         ctx = self.context  # notify() has re-read the plan and calendar for this change
         if change.lists_reload:
             self.filter_bar.load_units()
@@ -369,6 +371,8 @@ class MainWindow(ChartWindow):
             return None
 
     def _apply_filter(self, *_args: object) -> None:
+        if not self._loaded:  # the first frame's tree picks a row: nothing to filter yet
+            return
         current = self.current_task_id()
         base = TaskFilter(category_id=self.tree.current_category())
         self.model.set_filter(self.filter_bar.apply_to(base))
