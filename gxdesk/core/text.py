@@ -9,14 +9,25 @@ text are kept. The raw text is always kept beside the normalised one by callers.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 # CJK ideographs, CJK punctuation, full-width forms.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2018-\u201d\u2026"
 _WS = r"[ \t\u00a0\u3000\r\n]+"
-_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]){_WS}(?=[{_CJK}])")
-_CJK_DIGIT = re.compile(rf"(?<=[{_CJK}]){_WS}(?=[0-9])|(?<=[0-9]){_WS}(?=[{_CJK}])")
+
+
+@functools.cache
+def _layout_patterns() -> tuple[re.Pattern[str], ...]:
+    """Compiled on first use: the CJK classes take ~10 ms to compile, and every
+    importer of this module (the window's task list, each command) paid it at start."""
+    return (
+        re.compile(rf"(?<=[{_CJK}]){_WS}(?=[{_CJK}])"),  # between two CJK characters
+        re.compile(rf"(?<=[{_CJK}]){_WS}(?=[0-9])|(?<=[0-9]){_WS}(?=[{_CJK}])"),  # CJK | digit
+    )
+
+
 _LINEBREAK = re.compile(r"[ \t\u00a0\u3000]*[\r\n]+[ \t\u00a0\u3000]*")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
@@ -26,8 +37,9 @@ def normalize(raw: str | None) -> str:
     if not raw:
         return ""
     text = raw.replace("\u200b", "").replace("\ufeff", "")
-    text = _BETWEEN_CJK.sub("", text)
-    text = _CJK_DIGIT.sub("", text)
+    between_cjk, cjk_digit = _layout_patterns()
+    text = between_cjk.sub("", text)
+    text = cjk_digit.sub("", text)
     text = _LINEBREAK.sub(" ", text)
     text = _SPACES.sub(" ", text)
     return text.strip()

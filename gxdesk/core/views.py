@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from gxdesk.core.model import DeadlineKind, Light, Period, Role, Status
-from gxdesk.core.workbook_data import UnitReport
+
+if TYPE_CHECKING:  # imported where used: the window's task list needs none of the workbook's rules
+    from gxdesk.core.workbook_data import UnitReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,8 @@ class ProgressView:
 
     def unit_report(self) -> UnitReport:
         """The unit's eight columns of this report, to pre-fill or compare with a returned row."""
+        from gxdesk.core.workbook_data import UnitReport
+
         return UnitReport(
             self.status,
             self.percent,
