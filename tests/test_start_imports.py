@@ -21,6 +21,8 @@ from ui_helpers import ROOT, seed_copy
 #: Libraries no plain command and no first frame needs.
 HEAVY = ("PySide6", "shiboken6", "sqlalchemy", "openpyxl", "reportlab", "docx", "pypdfium2",
          "python_calamine")  # fmt: skip
+#: A command needs not even ctypes (the display check, for a window only).
+CLI_HEAVY = (*HEAVY, "ctypes")
 
 
 def _python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -62,7 +64,7 @@ def test_help_and_a_plain_command_load_neither_qt_nor_the_orm(
     the known errors; importing their modules for that loaded SQLAlchemy (a second)."""
     db = seed_copy(tmp_path)
     argv = [a.format(db=db, folder=tmp_path) for a in argv]
-    r = _python(CLI.format(argv=argv, heavy=HEAVY), tmp_path)
+    r = _python(CLI.format(argv=argv, heavy=CLI_HEAVY), tmp_path)
     *said, last = r.stderr.strip().splitlines()
     seen = json.loads(last)
     assert seen == {"code": code, "loaded": []}, r.stderr

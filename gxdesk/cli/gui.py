@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from gxdesk.cli.common import CliError, parse_date, parse_size
-from gxdesk.cli.display import no_display_reason
 
 
 def register(sub: Any) -> None:
@@ -24,6 +23,8 @@ def register(sub: Any) -> None:
 def cmd_gui(args: argparse.Namespace) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot is None:
+        from gxdesk.cli.display import no_display_reason  # ctypes: only when a window opens
+
         reason = no_display_reason()
         if reason:
             raise CliError(reason)
