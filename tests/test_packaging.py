@@ -150,6 +150,19 @@ def test_linux_build_runs_commands_on_its_seed(linux: Path, tmp_path: Path) -> N
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+def test_linux_commands_load_no_qt_and_the_window_still_does(linux: Path, tmp_path: Path) -> None:
+    """PyInstaller's own PySide6 hook loaded QtCore at every start (see
+    packaging/rthook_qt_paths.py); the dynamic loader's log says what each start loads."""
+    debug = {"LD_DEBUG": "files"}
+    r = run(linux / "gxdesk-cli", tmp_path, "tasks", "--on", "2014-10-08", **debug)
+    assert r.returncode == 0 and "信息解读工作" in r.stdout, r.stderr[-2000:]
+    assert "libQt6Core" not in r.stderr and "libshiboken6" not in r.stderr
+    shot = tmp_path / "shot.png"
+    r = run(linux / "gxdesk-cli", tmp_path, "gui", "--screenshot", str(shot), **debug)
+    assert r.returncode == 0 and shot.stat().st_size > 10_000, r.stderr[-2000:]
+    assert "libQt6Core" in r.stderr  # the log does show Qt where it is used
+
+
 def test_linux_build_ships_what_it_reads_and_not_what_it_does_not(linux: Path) -> None:
     inside = linux / "_internal"
     for part in ("data/seed.sqlite", "resources/fonts/wqy-microhei.ttc",
