@@ -307,3 +307,16 @@ def test_concurrent_first_use_gives_same_answers() -> None:
     for t in threads:
         t.join()
     assert results == [expected] * 8
+
+
+def test_every_package_year_agrees_with_chinese_calendar_day_by_day() -> None:
+    """The calendar builds a year from the package's tables directly (its is_workday
+    rescans every holiday per call); every day of every year it ships must agree."""
+    cal = WorkdayCalendar()
+    for year in PACKAGE_YEARS:
+        day, disagree = date(year, 1, 1), []
+        while day.year == year:
+            if cal.is_workday(day) != chinese_calendar.is_workday(day):
+                disagree.append(day)
+            day += timedelta(days=1)
+        assert disagree == [], (year, disagree[:5])
