@@ -426,3 +426,47 @@ def test_windows_build_works_in_chinese_folders_on_code_page_936(
     code, out = _cli(windows, env, "--db", _windows_path(folder / "没有这个.sqlite"), "tasks")
     assert code == 2
     assert out.strip().splitlines() == [f"gxdesk: 数据库文件不存在：{_windows_path(folder / '没有这个.sqlite')}"]
+
+
+@pytest.mark.timeout(3600)
+def test_windows_lock_keeps_one_writer_and_a_killed_window_does_not_block(
+    windows: Path, wine: dict[str, str], tmp_path: Path
+) -> None:
+    """The one-writer lock on Windows: ``msvcrt.locking`` and the process check.
+
+    While the window holds the database, a write from ``gxdesk-cli`` is refused
+    in one Chinese line naming the holder; once the window's process is killed
+    (a crash, a power cut of the program), its lock file is left behind but its
+    OS lock is gone, and the next write takes the database over by itself.
+    """
+    db = tmp_path / "gx.sqlite"
+    shutil.copyfile(ROOT / "data" / "seed.sqlite", db)
+    quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    with xvfb() as display:
+        env = {**wine, "DISPLAY": display}
+        subprocess.run(["wineserver", "-k"], env=env, check=False, **quiet)  # type: ignore[call-overload]
+        subprocess.run(["wineserver", "-p", "300"], env=env, check=False, **quiet)  # type: ignore[call-overload]
+        subprocess.run(["wine", "wineboot"], env=env, check=True, timeout=600, **quiet)  # type: ignore[call-overload]
+        proc = subprocess.Popen(["wine", str(windows / "gxdesk.exe"), "--db", _windows_path(db)],
+                                env=env, **quiet)  # type: ignore[call-overload]  # fmt: skip
+        try:
+            find_window(display, proc, timeout=180)
+            assert (tmp_path / "gx.sqlite.lock").exists()
+            code, out = _cli(windows, env, "--db", _windows_path(db), "export-units",
+                             _windows_path(tmp_path / "out"))  # fmt: skip
+            assert code == 2, out
+            lines = out.strip().splitlines()
+            assert len(lines) == 1 and "数据正被" in lines[0] and "请先关闭那边的程序" in lines[0], out
+            assert not (tmp_path / "out").exists()
+            proc.kill()  # the program's process dies with no clean shutdown; Wine's server lives on
+            proc.wait()
+            assert (tmp_path / "gx.sqlite.lock").exists()  # left behind, as after a crash
+            code, out = _cli(windows, env, "--db", _windows_path(db), "export-units",
+                             _windows_path(tmp_path / "out"), "--on", "2014-10-24")  # fmt: skip
+            assert code == 0, out
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            subprocess.run(["wineserver", "-k"], env=env, check=False, **quiet)  # type: ignore[call-overload]
+    assert len(list((tmp_path / "out").glob("*.xlsx"))) > 10
