@@ -100,25 +100,30 @@ print(t1, t2, time.perf_counter() - t0, shown_at)
 """
 
 
-def _process(code: str, pycache: str, runs: int = 5) -> list[list[float]]:
+def _process(codes: dict[str, str], pycache: str, runs: int = 7) -> dict[str, list[list[float]]]:
+    """Each code in a fresh process, ``runs`` times, the codes interleaved (bare, layout,
+    ours, bare, …): on a shared machine the load drifts, and a floor measured in one
+    block and ours in another compared two different machines."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPYCACHEPREFIX=pycache)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    out = []
+    out: dict[str, list[list[float]]] = {name: [] for name in codes}
     for i in range(runs + 1):
-        launched = time.time()
-        res = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        if i:  # the first run only compiles the bytecode
-            values = [float(x) for x in res.stdout.split()]
-            # The last value is the wall clock when the window was shown: from the
-            # launch of the process, interpreter start-up included.
-            out.append([*values[:-1], values[-1] - launched] if len(values) > 1 else values)
+        for name, code in codes.items():
+            launched = time.time()
+            res = subprocess.run(
+                [sys.executable, "-c", code],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            if i:  # the first round only compiles the bytecode
+                values = [float(x) for x in res.stdout.split()]
+                # The last value is the wall clock when the window was shown: from the
+                # launch of the process, interpreter start-up included.
+                last = [values[-1] - launched] if len(values) > 1 else []
+                out[name].append([*values[: len(values) - len(last)], *last])
     return out
 
 
@@ -184,11 +189,14 @@ def main() -> None:
         shutil.copyfile(ROOT / "data" / "seed.sqlite", db)
         os.environ["GXDESK_HOME"] = tmp
         pycache = str(Path(tmp) / "pycache")
-        bare_runs = _process(BARE, pycache)
-        bare = statistics.median(r[0] for r in bare_runs)
         font = str(ROOT / "resources" / "fonts" / "wqy-microhei.ttc")
-        same = statistics.median(r[0] for r in _process(SAME_LAYOUT.format(font=font), pycache))
-        ours = _process(OURS.format(db=str(db)), pycache)
+        runs = _process(
+            {"bare": BARE, "same": SAME_LAYOUT.format(font=font), "ours": OURS.format(db=str(db))},
+            pycache,
+        )
+        bare_runs, ours = runs["bare"], runs["ours"]
+        bare = statistics.median(r[0] for r in bare_runs)
+        same = statistics.median(r[0] for r in runs["same"])
         visible = statistics.median(r[0] for r in ours)
         _line("main window visible", visible, bare, 1.5)
         print(
