@@ -33,6 +33,17 @@ class TaskRoles(IntEnum):
     INFERRED = Qt.ItemDataRole.UserRole + 4  # this cell was filled from a merged cell
 
 
+_R = Qt.ItemDataRole
+_DISPLAY, _TOOLTIP, _DECORATION = int(_R.DisplayRole), int(_R.ToolTipRole), int(_R.DecorationRole)
+_FOREGROUND, _BACKGROUND, _FONT = int(_R.ForegroundRole), int(_R.BackgroundRole), int(_R.FontRole)
+_ALIGNMENT = int(_R.TextAlignmentRole)
+_ROW, _TASK_ID, _LIGHT, _INFERRED = (int(r) for r in TaskRoles)
+#: Every role data() answers; it returns None for the others at once.
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _DECORATION, _FOREGROUND, _BACKGROUND, _FONT,
+                    _ALIGNMENT, _ROW, _TASK_ID, _LIGHT, _INFERRED})  # fmt: skip
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+
+
 class Column(IntEnum):
     SEQ = 0
     NAME = 1
@@ -281,35 +292,42 @@ class TaskTableModel(QtCore.QAbstractTableModel):
         return icon
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Plain ints, and unknown roles turned away first: Qt asks every visible cell
+        # for a dozen roles per paint and per column fit, and each Qt.ItemDataRole.X
+        # lookup goes through the binding (half of this method's time was lookups).
+        if role not in _ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
+        r = index.row()
+        if not 0 <= r < len(self._rows):
+            return None
+        row = self._rows[r]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(row, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row, col)
-        if role == TaskRoles.ROW:
+        if role == _ROW:
             return row
-        if role == TaskRoles.TASK_ID:
+        if role == _TASK_ID:
             return row.id
-        if role == TaskRoles.LIGHT:
+        if role == _LIGHT:
             return row.light.value
-        if role == TaskRoles.INFERRED:
+        if role == _INFERRED:
             return self._inferred(row, col)
-        if role == Qt.ItemDataRole.DecorationRole and col == Column.LIGHT:
-            return self._icon(row.light)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _DECORATION:
+            return self._icon(row.light) if col == Column.LIGHT else None
+        if role == _FOREGROUND:
             if self._inferred(row, col):
                 return self._inferred_brush
             if col == Column.DUE and row.light is Light.RED:
                 return QtGui.QBrush(QtGui.QColor(LIGHT_COLORS[Light.RED]))
-        if role == Qt.ItemDataRole.FontRole and self._inferred(row, col):
-            return self._italic
-        if role == Qt.ItemDataRole.BackgroundRole and self._review(row, col):
-            return self._review_brush
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (Column.SEQ, Column.LIGHT):
-            return int(Qt.AlignmentFlag.AlignCenter)
+            return None
+        if role == _FONT:
+            return self._italic if self._inferred(row, col) else None
+        if role == _BACKGROUND:
+            return self._review_brush if self._review(row, col) else None
+        if role == _ALIGNMENT and col in (Column.SEQ, Column.LIGHT):
+            return _CENTER
         return None
 
     @staticmethod
