@@ -40,10 +40,10 @@ import time, datetime; t0 = time.perf_counter()
 from gxdesk.ui.app import build_window
 import gxdesk.ui.gantt.host as host
 spent = [0.0]
-plain_init = host.ViewTabs.__init__
+plain_init = host.ViewSplit.__init__
 def timed(self, window):
     t = time.perf_counter(); plain_init(self, window); spent[0] += time.perf_counter() - t
-host.ViewTabs.__init__ = timed
+host.ViewSplit.__init__ = timed
 app, w = build_window({db!r}, datetime.date(2014, 9, 30), remember=False)
 w.show(); app.processEvents()
 t1 = time.perf_counter() - t0

@@ -69,7 +69,11 @@ class ColumnFitter(QtCore.QObject):
         self.shrinkable = set(shrinkable) | {stretch}
         self.user_sized = False
         self._fitting = False
-        table.horizontalHeader().sectionResized.connect(self._resized)
+        header = table.horizontalHeader()
+        # The rows on screen only: Qt's default reads the first 1,000 rows of every
+        # column, on every resize (each move of a splitter beside the table).
+        header.setResizeContentsPrecision(0)
+        header.sectionResized.connect(self._resized)
         table.installEventFilter(self)
 
     def keep_user_layout(self) -> None:
