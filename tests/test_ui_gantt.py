@@ -441,11 +441,22 @@ def test_opened_in_front_before_the_data_it_fits_the_year_once_they_come(
     win.resize(1600, 1000)
     win.views.show_view("gantt")  # as `gui --view gantt` does, before start()
     assert win.views.pane is None  # built once the window is on screen, not before
+    painted = []
+
+    class Painted(QtCore.QObject):
+        def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
+            if event.type() == QtCore.QEvent.Type.Paint:
+                painted.append(1)
+            return False
+
+    watcher = Painted()
+    win.table.viewport().installEventFilter(watcher)
     seen = []
-    win.views.gantt_built.connect(lambda: seen.append(win.isVisible()))
+    win.views.gantt_built.connect(lambda: seen.append((win.isVisible(), len(painted))))
     with qtbot.waitSignal(win.ready, timeout=20000):
         win.start()
-    assert seen == [True]
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[0][0] and seen[0][1] > 0  # the table was painted before the chart was built
     view = win.views.pane.view
     assert len(view.source.rows) == 34
     assert _fits_the_year(view)

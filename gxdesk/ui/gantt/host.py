@@ -10,8 +10,8 @@ This module is all the window imports at start-up: a splitter holding the
 table, and a menu action. The chart (:mod:`gxdesk.ui.gantt.pane`) is imported
 and built the first time it is shown, or when the menu exports or prints it,
 so a clerk who keeps it hidden never pays for it. Left shown at the last
-close, it is built on the turn of the event loop after the window is visible,
-so the window itself appears as fast as without it.
+close, it is built on the turn of the event loop after the table's first
+paint, so the window itself appears as fast as without it.
 """
 
 from __future__ import annotations
@@ -89,7 +89,16 @@ class ViewSplit(QtWidgets.QWidget):
     def showEvent(self, event: QtGui.QShowEvent) -> None:
         super().showEvent(event)
         if self.wanted and not self.chart_shown:
+            # Not a zero timer from here: it can fire before the window's first paint.
+            # The table's first paint says the window is on screen; the chart follows
+            # on the next turn of the event loop.
+            self._window.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.Paint:
+            watched.removeEventFilter(self)
             QtCore.QTimer.singleShot(0, self._show_wanted)
+        return False
 
     def _show_wanted(self) -> None:
         if self.wanted and self.isVisible():
