@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gxdesk.ui.qt import QtCore, QtWidgets
+from gxdesk.ui.qt import QtCore, QtGui, QtWidgets
 
 #: Below this a shrinkable column is not cut (about three characters and "…").
 MIN_CUT = 56
@@ -112,7 +112,9 @@ class ColumnFitter(QtCore.QObject):
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
         if watched is self.table and event.type() == QtCore.QEvent.Type.Resize:
-            self.fit()
+            assert isinstance(event, QtGui.QResizeEvent)
+            if event.size().width() != event.oldSize().width():  # the fit is by width
+                self.fit()
         return False
 
     def _resized(self, col: int, _old: int, _new: int) -> None:
