@@ -91,10 +91,10 @@ class GanttPane(QtWidgets.QWidget):
         self.scale_label = QtWidgets.QLabel()
         title = QtWidgets.QLabel("甘特图")
         title.setStyleSheet("font-weight: bold")
+        bar.addStretch(1)  # over the chart, at the table's right
         for widget in (title, self.zoom_out_button, self.zoom_in_button, year, today):
             bar.addWidget(widget)
         bar.addWidget(self.scale_label)
-        bar.addStretch(1)
 
         shortcut = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for names, standard, slot in (
