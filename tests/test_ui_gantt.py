@@ -234,9 +234,20 @@ def test_the_menu_hides_and_shows_the_chart(window, gantt, qtbot):
     assert not gantt.isVisible() and not window.views.pane.isVisible()
     assert table.verticalScrollBar().isVisible()  # the table's own bar is back
     qtbot.waitUntil(lambda: table.horizontalHeader().height() < 44)  # and its usual header
+    # Hidden, the chart's range is stale: scrolling and filtering the table alone
+    # must keep the table where the clerk put it.
+    window.resize(1600, 520)
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 15)
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    bottom = table.verticalScrollBar().value()
+    window.model.set_filter(TaskFilter(text="信息"))
+    qtbot.wait(20)
+    kept = table.verticalScrollBar().value()
+    assert kept == min(bottom, table.verticalScrollBar().maximum())
     action.trigger()
     assert gantt.isVisible() and action.isChecked()
     qtbot.waitUntil(lambda: table.horizontalHeader().height() == 44)
+    qtbot.waitUntil(lambda: gantt.verticalScrollBar().value() == table.verticalScrollBar().value())
     _assert_rows_level(window, gantt)
 
 

@@ -139,6 +139,7 @@ class ViewSplit(QtWidgets.QWidget):
             widget.show()
         if self._split_state is None or not self.splitter.restoreState(self._split_state):
             self.splitter.setSizes(default_split(self.splitter.width()))
+        pane.follow_table()
         self.shown_changed.emit(True)
 
     def _hide_chart(self) -> None:

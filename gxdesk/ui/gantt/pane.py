@@ -146,13 +146,24 @@ class GanttPane(QtWidgets.QWidget):
 
         A range change (a resize, a filter) may clamp one of them while the other
         keeps its value; the table's value then leads, as it is always on screen.
+        A hidden chart (its range as stale as its size) never moves the table.
         """
         ours, theirs = self.view.verticalScrollBar(), table.verticalScrollBar()
+        view = self.view
+
+        def from_chart(value: int) -> None:
+            if view.isVisible():
+                self._copy(theirs, value)
+
         theirs.valueChanged.connect(lambda value: self._copy(ours, value))
-        ours.valueChanged.connect(lambda value: self._copy(theirs, value))
-        ours.rangeChanged.connect(lambda *_: self._copy(ours, theirs.value()))
-        theirs.rangeChanged.connect(lambda *_: self._copy(ours, theirs.value()))
-        ours.setValue(theirs.value())
+        ours.valueChanged.connect(from_chart)
+        ours.rangeChanged.connect(lambda *_: self.follow_table())
+        theirs.rangeChanged.connect(lambda *_: self.follow_table())
+        self.follow_table()
+
+    def follow_table(self) -> None:
+        """The chart takes the table's vertical position (after a range change, on show)."""
+        self._copy(self.view.verticalScrollBar(), self._window.table.verticalScrollBar().value())
 
     def _copy(self, bar: QtWidgets.QScrollBar, value: int) -> None:
         if self._syncing:  # the other bar's echo of this very change
