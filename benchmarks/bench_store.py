@@ -75,11 +75,10 @@ def run_raw_inserts(path: Path, draft, units, rows) -> None:  # type: ignore[no-
     conn.close()
 
 
-def add_progress(path: Path, per_task: int = 2) -> int:
+def add_progress(path: Path, per_task: int = 2, where: str = "id % 7 = 0") -> int:
+    """``per_task`` reports on each assignment matching ``where`` (an SQL condition)."""
     conn = sqlite3.connect(path)
-    assignments = conn.execute(
-        "SELECT id, task_id, unit_id FROM assignment WHERE id % 7 = 0"
-    ).fetchall()
+    assignments = conn.execute(f"SELECT id, task_id, unit_id FROM assignment WHERE {where}").fetchall()
     data = []
     for k in range(per_task):
         for a_id, t_id, u_id in assignments:

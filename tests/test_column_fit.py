@@ -75,3 +75,20 @@ def test_the_orange_italic_is_explained_on_screen(window):
     assert legend.isVisible()
     assert "橙色斜体" in legend.text() and "推断" in legend.text()
     assert legend.text() == INFERRED_LEGEND
+
+
+def test_fitting_reads_the_rows_on_screen_only(window):
+    """Qt's default measured 1,000 rows of every column on every resize of the table —
+    each move of the splitter beside the Gantt chart; the fit measures what shows."""
+    table, model = window.table, window.model
+    seed = model.all_rows
+    rows = [seed[i % len(seed)]._replace(id=100_000 + i) for i in range(3000)]
+    far = 500  # well below the screen, within Qt's default 1,000
+    rows[far] = rows[far]._replace(deadline_text="文件下发后二十个工作日内完成" * 2)
+    model.set_rows(rows)
+    window.column_fit.fit()
+    width = table.columnWidth(Column.DEADLINE)
+    assert table.rowAt(table.viewport().height() - 1) < far
+    table.scrollTo(model.index(far, Column.DEADLINE))
+    window.column_fit.fit()
+    assert table.columnWidth(Column.DEADLINE) > width  # measured once it is on screen

@@ -1,4 +1,5 @@
-"""The Gantt tab of the real main window on a copy of the seed, offscreen (pytest-qt)."""
+"""The Gantt chart beside the task table of the real main window, on a copy of the seed,
+offscreen (pytest-qt)."""
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def test_rows_follow_the_tables_sort_and_filter(window, gantt):
     # What is painted at a row is the table's row there.
     for i in range(len(shown)):
         y = HEADER_HEIGHT + i * ROW_HEIGHT + ROW_HEIGHT // 2
-        index = gantt.indexAt(QtCore.QPoint(300, y))
+        index = gantt.indexAt(QtCore.QPoint(gantt.viewport().width() // 2, y))
         assert index.row() == i or not index.isValid()
 
 
@@ -98,7 +99,8 @@ def test_selection_syncs_both_ways_and_keys_move_it(window, gantt, qtbot):
     assert gantt.currentIndex().row() == 5
     assert window.table.selectionModel() is gantt.selectionModel()
     y = HEADER_HEIGHT + 7 * ROW_HEIGHT + ROW_HEIGHT // 2
-    qtbot.mouseClick(gantt.viewport(), Qt.MouseButton.LeftButton, pos=QtCore.QPoint(500, y))
+    x = gantt.viewport().width() // 2
+    qtbot.mouseClick(gantt.viewport(), Qt.MouseButton.LeftButton, pos=QtCore.QPoint(x, y))
     assert window.table.currentIndex().row() == 7
     assert window.current_task_id() == window.model.task_at(7).id
     assert window.detail.task.id == window.model.task_at(7).id
@@ -114,7 +116,7 @@ def test_selection_syncs_both_ways_and_keys_move_it(window, gantt, qtbot):
     assert window.detail.name_edit.text() == window.model.task_at(6).name
     # A double-click opens the task under the mouse the same way.
     y = HEADER_HEIGHT + 2 * ROW_HEIGHT + ROW_HEIGHT // 2
-    where = QtCore.QPoint(400, y)
+    where = QtCore.QPoint(x - 40, y)
     qtbot.mousePress(gantt.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.mouseRelease(gantt.viewport(), Qt.MouseButton.LeftButton, pos=where)
     with qtbot.waitSignal(gantt.activated):
@@ -122,26 +124,135 @@ def test_selection_syncs_both_ways_and_keys_move_it(window, gantt, qtbot):
     assert window.detail.name_edit.text() == window.model.task_at(2).name
 
 
-def test_vertical_scrolling_is_linked(window, gantt, qtbot):
-    window.resize(1600, 500)
-    qtbot.waitUntil(lambda: gantt.verticalScrollBar().maximum() > 8)
-    gantt.verticalScrollBar().setValue(8)
-    assert gantt.frame().first_row == 8
-    window.views.show_view("table")
+def _window_y(widget: QtWidgets.QWidget, y: int) -> int:
+    return widget.mapTo(widget.window(), QtCore.QPoint(0, y)).y()
+
+
+def _assert_rows_level(window, gantt) -> None:  # type: ignore[no-untyped-def]
+    """The table's first row is the chart's, and every row on screen lies at one y."""
     table = window.table
-    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 8)
-    assert table.verticalScrollBar().value() == 8
-    assert table.rowAt(2) == 8  # the same top row
-    table.verticalScrollBar().setValue(3)
-    assert gantt.verticalScrollBar().value() == 3
-    window.views.show_view("gantt")
-    assert gantt.frame().first_row == 3
+    top = table.rowAt(0)
+    assert top == gantt.frame().first_row
+    assert gantt.verticalScrollBar().value() == table.verticalScrollBar().value()
+    model = window.model
+    shown = range(top, min(top + gantt.verticalScrollBar().pageStep() + 1, model.rowCount()))
+    assert len(shown) >= 5
+    for row in shown:
+        in_table = _window_y(table.viewport(), table.rowViewportPosition(row))
+        in_chart = _window_y(gantt.viewport(), gantt.frame().row_top(row))
+        assert in_table == in_chart, row
+        assert table.rowHeight(row) == gantt.frame().row_height
+        bar = gantt.frame().bar_rect(row)
+        if bar is not None:  # the bar lies inside its row's band
+            assert in_chart < _window_y(gantt.viewport(), int(bar.center().y())) < in_chart + 26
+
+
+def test_table_and_chart_side_by_side_rows_level(window, gantt, qtbot):
+    table = window.table
+    assert gantt.isVisible() and table.isVisible()  # on screen together, not in tabs
+    left = table.mapTo(window, QtCore.QPoint(table.width(), 0)).x()
+    assert gantt.mapTo(window, QtCore.QPoint(0, 0)).x() > left - 1  # the chart at the right
+    assert _window_y(table, 0) == _window_y(gantt, 0)
+    header = table.horizontalHeader()
+    assert header.height() == gantt.frame().header_height  # the time header as tall
+    assert gantt.name_width == 0  # the table names the rows on screen
+    _assert_rows_level(window, gantt)
+
+
+def test_one_vertical_position_both_ways(window, gantt, qtbot):
+    window.resize(1600, 520)
+    table, ours = window.table, gantt.verticalScrollBar()
+    qtbot.waitUntil(lambda: ours.maximum() > 15 and table.verticalScrollBar().maximum() > 15)
+    assert ours.maximum() == table.verticalScrollBar().maximum()
+    for value in (7, 0, 13, ours.maximum(), 2):
+        table.verticalScrollBar().setValue(value)  # the table moves the chart
+        assert ours.value() == value
+        _assert_rows_level(window, gantt)
+    for value in (11, ours.maximum(), 4, 0):
+        ours.setValue(value)  # and the chart the table
+        assert table.verticalScrollBar().value() == value
+        _assert_rows_level(window, gantt)
+
+    # The wheel over the chart scrolls both; with Ctrl it zooms and scrolls nothing.
+    def wheel(modifiers: Qt.KeyboardModifier, dy: int) -> None:
+        where = QtCore.QPointF(gantt.viewport().width() / 2, 200)
+        event = QtGui.QWheelEvent(
+            where, QtCore.QPointF(gantt.viewport().mapToGlobal(where.toPoint())),
+            QtCore.QPoint(), QtCore.QPoint(0, dy), Qt.MouseButton.NoButton,
+            modifiers, Qt.ScrollPhase.NoScrollPhase, False,
+        )  # fmt: skip
+        QtWidgets.QApplication.sendEvent(gantt.viewport(), event)
+
+    wheel(Qt.KeyboardModifier.NoModifier, -120)
+    moved = ours.value()
+    assert moved > 0 and table.verticalScrollBar().value() == moved
+    _assert_rows_level(window, gantt)
+    zoom = gantt.zoom
+    wheel(Qt.KeyboardModifier.ControlModifier, 120)
+    assert gantt.zoom == zoom + 1 and ours.value() == moved
+    # The wheel over the table (its own bar hidden: the chart's serves both).
+    assert not table.verticalScrollBar().isVisible() and ours.isVisible()
+    event = QtGui.QWheelEvent(
+        QtCore.QPointF(100, 100), QtCore.QPointF(table.viewport().mapToGlobal(QtCore.QPoint(100, 100))),
+        QtCore.QPoint(), QtCore.QPoint(0, -120), Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QtWidgets.QApplication.sendEvent(table.viewport(), event)
+    assert ours.value() > moved
+    _assert_rows_level(window, gantt)
+    # A filter shortens both alike; sorting keeps them level.
+    window.model.set_filter(TaskFilter(text="公开"))
+    qtbot.waitUntil(lambda: ours.maximum() == table.verticalScrollBar().maximum())
+    ours.setValue(ours.maximum())
+    _assert_rows_level(window, gantt)
+    window.table.sortByColumn(Column.DUE, Qt.SortOrder.DescendingOrder)
+    ours.setValue(3)
+    _assert_rows_level(window, gantt)
+
+
+def test_keys_in_the_chart_scroll_the_table_with_the_selection(window, gantt, qtbot):
+    window.resize(1600, 520)
+    qtbot.waitUntil(lambda: gantt.verticalScrollBar().maximum() > 15)
+    window.table.selectRow(0)
+    gantt.setFocus()
+    for _ in range(gantt.verticalScrollBar().pageStep() + 3):
+        qtbot.keyClick(gantt, Qt.Key.Key_Down)
+    row = gantt.verticalScrollBar().pageStep() + 3
+    assert window.table.currentIndex().row() == row
+    assert gantt.verticalScrollBar().value() > 0  # followed the selection down
+    _assert_rows_level(window, gantt)
+    with qtbot.waitSignal(gantt.activated):
+        qtbot.keyClick(gantt, Qt.Key.Key_Enter)
+    assert window.detail.name_edit.text() == window.model.task_at(row).name
+
+
+def test_the_menu_hides_and_shows_the_chart(window, gantt, qtbot):
+    action = next(a for a in window.menu_view.actions() if a.text() == "显示甘特图")
+    assert action.isCheckable() and action.isChecked()
+    table = window.table
+    action.trigger()
+    assert not gantt.isVisible() and not window.views.pane.isVisible()
+    assert table.verticalScrollBar().isVisible()  # the table's own bar is back
+    qtbot.waitUntil(lambda: table.horizontalHeader().height() < 44)  # and its usual header
+    # Hidden, the chart's range is stale: scrolling and filtering the table alone
+    # must keep the table where the clerk put it.
+    window.resize(1600, 520)
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 15)
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    bottom = table.verticalScrollBar().value()
+    window.model.set_filter(TaskFilter(text="信息"))
+    qtbot.wait(20)
+    kept = table.verticalScrollBar().value()
+    assert kept == min(bottom, table.verticalScrollBar().maximum())
+    action.trigger()
+    assert gantt.isVisible() and action.isChecked()
+    qtbot.waitUntil(lambda: table.horizontalHeader().height() == 44)
+    qtbot.waitUntil(lambda: gantt.verticalScrollBar().value() == table.verticalScrollBar().value())
+    _assert_rows_level(window, gantt)
 
 
 def _fits_the_year(view) -> bool:  # type: ignore[no-untyped-def]
-    from gxdesk.ui.gantt.chart import NAME_WIDTH
-
-    room = view.viewport().width() - NAME_WIDTH
+    room = view.viewport().width() - view.name_width
     largest = view.zoom == len(ZOOM_LEVELS) - 1 or ZOOM_LEVELS[view.zoom + 1] * 372 > room
     return view.scale.px_per_day * 365 <= room and largest
 
@@ -156,16 +267,17 @@ def test_zoom_changes_the_scale_and_the_tiers(window, gantt, qtbot):
     assert gantt.scale.px_per_day == ZOOM_LEVELS[1] > coarse
     # Ctrl+wheel zooms in, keeping the day under the mouse in place.
     gantt.set_zoom(4)
-    x = 700.0
-    day = gantt.scale.date_at(gantt.horizontalScrollBar().value() + x - 250)
+    x = gantt.viewport().width() * 0.7
+    day = gantt.scale.date_at(gantt.horizontalScrollBar().value() + x - gantt.name_width)
     event = QtGui.QWheelEvent(
-        QtCore.QPointF(x, 200), QtCore.QPointF(gantt.viewport().mapToGlobal(QtCore.QPoint(700, 200))),
+        QtCore.QPointF(x, 200), QtCore.QPointF(gantt.viewport().mapToGlobal(QtCore.QPoint(int(x), 200))),
         QtCore.QPoint(), QtCore.QPoint(0, 120), Qt.MouseButton.NoButton,
         Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False,
     )  # fmt: skip
     QtWidgets.QApplication.sendEvent(gantt.viewport(), event)
     assert gantt.zoom == 5
-    assert abs((gantt.scale.date_at(gantt.horizontalScrollBar().value() + x - 250) - day).days) <= 1
+    after = gantt.scale.date_at(gantt.horizontalScrollBar().value() + x - gantt.name_width)
+    assert abs((after - day).days) <= 1
     # The shortcuts and the buttons.
     pane = window.views.pane
     window.activateWindow()
@@ -339,14 +451,82 @@ def test_opened_in_front_before_the_data_it_fits_the_year_once_they_come(
     qtbot.addWidget(win)
     win.resize(1600, 1000)
     win.views.show_view("gantt")  # as `gui --view gantt` does, before start()
-    view = win.views.pane.view
-    assert view.source is None  # nothing loaded yet
+    assert win.views.pane is None  # built once the window is on screen, not before
+    painted = []
+
+    class Painted(QtCore.QObject):
+        def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
+            if event.type() == QtCore.QEvent.Type.Paint:
+                painted.append(1)
+            return False
+
+    watcher = Painted()
+    win.table.viewport().installEventFilter(watcher)
+    seen = []
+    win.views.gantt_built.connect(lambda: seen.append((win.isVisible(), len(painted))))
     with qtbot.waitSignal(win.ready, timeout=20000):
         win.start()
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[0][0] and seen[0][1] > 0  # the table was painted before the chart was built
+    view = win.views.pane.view
     assert len(view.source.rows) == 34
     assert _fits_the_year(view)
     win.context.jobs.wait()
     win.context.db.close()
+
+
+def _remembering_window(qtbot, db: Path):  # type: ignore[no-untyped-def]
+    from gxdesk.ui.app import build_window
+
+    _app, win = build_window(db, ON, remember=True)
+    qtbot.addWidget(win)
+    win.resize(1400, 860)  # the offscreen screen is smaller than the saved geometry
+    return win
+
+
+def test_the_chart_and_its_splitter_survive_a_restart(qtbot, tmp_path, monkeypatch, messages):
+    monkeypatch.setenv("GXDESK_HOME", str(tmp_path / "home"))
+    db = seed_copy(tmp_path)
+    win = _remembering_window(qtbot, db)
+    with qtbot.waitSignal(win.ready, timeout=20000):
+        win.start()
+    assert win.views.pane is None  # hidden on first use: never built
+    action = next(a for a in win.menu_view.actions() if a.text() == "显示甘特图")
+    assert not action.isChecked()
+    action.trigger()
+    split = win.views.splitter
+    total = sum(split.sizes())
+    split.setSizes([total - 300, 300])
+    sizes = split.sizes()
+    assert sizes[1] == 300
+    win.close()
+    win.context.db.close()
+    settings = (tmp_path / "home").rglob("settings.ini")
+    text = "\n".join(path.read_text(encoding="utf-8") for path in settings)
+    assert "gantt_shown=true" in text and "gantt_split=" in text
+
+    again = _remembering_window(qtbot, db)
+    assert again.views.pane is None  # the window shows first; the chart a turn later
+    with qtbot.waitSignal(again.views.gantt_built, timeout=20000):
+        again.start()
+    qtbot.waitUntil(lambda: again.views.chart_shown and again.views.pane.view.isVisible())
+    restored = again.views.splitter.sizes()
+    assert all(abs(a - b) <= 4 for a, b in zip(restored, sizes, strict=True)), restored
+    qtbot.waitUntil(lambda: again.detail is not None)  # finish() has filled the menus
+    shown = next(a for a in again.menu_view.actions() if a.text() == "显示甘特图")
+    assert shown.isChecked()
+    shown.trigger()  # hidden at the close: hidden, and not built, at the next start
+    again.close()
+    again.context.jobs.wait()
+    again.context.db.close()
+    third = _remembering_window(qtbot, db)
+    with qtbot.waitSignal(third.ready, timeout=20000):
+        third.start()
+    qtbot.wait(50)
+    assert third.views.pane is None and not third.views.wanted
+    third.close()
+    third.context.jobs.wait()
+    third.context.db.close()
 
 
 def test_reported_percent_and_a_late_completion_reach_the_bars(window, gantt):

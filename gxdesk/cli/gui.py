@@ -12,7 +12,9 @@ from gxdesk.cli.common import CliError, parse_date, parse_size
 def register(sub: Any) -> None:
     g = sub.add_parser("gui", help="打开主窗口（默认）")
     g.add_argument("--on", type=parse_date, metavar="日期", help="以该日期计算红黄绿灯")
-    g.add_argument("--view", choices=["table", "gantt"], default="table", help="任务表或甘特图")
+    g.add_argument(
+        "--view", choices=["table", "gantt"], help="只显示任务表，或在其右侧显示甘特图（默认：上次的选择）"
+    )
     g.add_argument("--screenshot", type=Path, metavar="输出.png", help="离屏渲染主窗口到 PNG 后退出")
     g.add_argument(
         "--size", type=parse_size, default=(1600, 1000), metavar="宽x高", help="截图尺寸，如 1600x1000"
@@ -33,7 +35,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(
         db_path=args.db,
         on=getattr(args, "on", None),
-        view=getattr(args, "view", "table"),
+        view=getattr(args, "view", None),
         screenshot=screenshot,
         size=getattr(args, "size", (1600, 1000)),
     )

@@ -82,7 +82,7 @@ def build_window(  # type: ignore[no-untyped-def]
 def run_gui(
     db_path: Path | None,
     on: dt.date | None,
-    view: str,
+    view: str | None,
     screenshot: Path | None,
     size: tuple[int, int],
 ) -> int:
@@ -101,7 +101,8 @@ def run_gui(
         return 0
     if screenshot is not None:
         return _screenshot(app, window, Path(screenshot), size, view)
-    window.views.show_view(view)
+    if view is not None:  # else the choice the clerk left at the last close
+        window.views.show_view(view)
     from gxdesk.ui.single_writer import install_failure_hook
 
     install_failure_hook(window)
@@ -111,7 +112,7 @@ def run_gui(
     return int(code)
 
 
-def _screenshot(app, window, out: Path, size: tuple[int, int], view: str = "table") -> int:  # type: ignore[no-untyped-def]
+def _screenshot(app, window, out: Path, size: tuple[int, int], view: str | None = None) -> int:  # type: ignore[no-untyped-def]
     """Render the window with the seed's first category and first task selected."""
     from gxdesk.ui.main_window import splitter_sizes
 
@@ -126,7 +127,7 @@ def _screenshot(app, window, out: Path, size: tuple[int, int], view: str = "tabl
     first = window.model.task_at(0)
     if first is not None:
         window.select_task(first.id)
-    window.views.show_view(view)
+    window.views.show_view(view or "table")
     for _ in range(3):
         app.processEvents()
     image = window.grab()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gxdesk.ui.qt import QtCore, QtWidgets
+from gxdesk.ui.qt import QtCore, QtGui, QtWidgets
 
 #: Below this a shrinkable column is not cut (about three characters and "…").
 MIN_CUT = 56
@@ -72,7 +72,11 @@ class ColumnFitter(QtCore.QObject):
         # Resizes refit only after the first explicit fit(): the window's first
         # frame (shown before its data) would fit empty columns three times over.
         self._armed = False
-        table.horizontalHeader().sectionResized.connect(self._resized)
+        header = table.horizontalHeader()
+        # The rows on screen only: Qt's default reads the first 1,000 rows of every
+        # column, on every resize (each move of a splitter beside the table).
+        header.setResizeContentsPrecision(0)
+        header.sectionResized.connect(self._resized)
         table.installEventFilter(self)
 
     def keep_user_layout(self) -> None:
@@ -112,7 +116,9 @@ class ColumnFitter(QtCore.QObject):
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
         if self._armed and watched is self.table and event.type() == QtCore.QEvent.Type.Resize:
-            self.fit()
+            assert isinstance(event, QtGui.QResizeEvent)
+            if event.size().width() != event.oldSize().width():  # the fit is by width
+                self.fit()
         return False
 
     def _resized(self, col: int, _old: int, _new: int) -> None:

@@ -33,7 +33,7 @@ from gxdesk.ui.chart_window import ChartWindow
 from gxdesk.ui.column_fit import ColumnFitter
 from gxdesk.ui.context import AppContext
 from gxdesk.ui.filter_bar import FilterBar
-from gxdesk.ui.gantt.host import ViewTabs
+from gxdesk.ui.gantt.host import ViewSplit
 from gxdesk.ui.labels import CALENDAR_MENU, cn_date
 from gxdesk.ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gxdesk.ui.settings import WindowState
@@ -124,7 +124,7 @@ class MainWindow(ChartWindow):
         self._column = column = QtWidgets.QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.filter_bar)
-        self.views = ViewTabs(self)  # 任务表 | 甘特图 (the chart is built when first shown)
+        self.views = ViewSplit(self)  # 任务表 | 甘特图 side by side (chart built when shown)
         column.addWidget(self.views, 1)
         self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
@@ -228,7 +228,7 @@ class MainWindow(ChartWindow):
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
         self.exchange = exchange_actions.install(self, self.context)
         self.watcher = ChangeWatcher(self.context, self)  # another program's changes
-        self.views.install_menu(self.menu_file)
+        self.views.install_menu(self.menu_file, self.menu_view)
         from gxdesk.ui import report_actions
 
         self.reports = report_actions.install(self, self.context)  # the 报告 menu
@@ -512,6 +512,7 @@ class MainWindow(ChartWindow):
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
             self.column_fit.keep_user_layout()
+        self.views.restore_state(state)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         focus = QtWidgets.QApplication.focusWidget()
@@ -521,6 +522,7 @@ class MainWindow(ChartWindow):
             self.state.set_bytes("geometry", self.saveGeometry())
             self.state.set_bytes("splitter", self.splitter.saveState())
             self.state.set_bytes("table_header", self.table.horizontalHeader().saveState())
+            self.views.save_state(self.state)
             self.state.sync()
         self.context.jobs.wait()
         super().closeEvent(event)

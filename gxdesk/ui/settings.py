@@ -124,6 +124,13 @@ class WindowState:
     def set_bytes(self, key: str, value: QtCore.QByteArray) -> None:
         self._s.setValue(f"state/{key}", value)
 
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._s.value(f"state/{key}")
+        return bool(_read_bool(value, default)) if value is not None else default
+
+    def set_flag(self, key: str, value: bool) -> None:
+        self._s.setValue(f"state/{key}", value)
+
     def recent_files(self) -> list[str]:
         value = self._s.value("state/recent_files", [])
         items = [value] if isinstance(value, str) else value if isinstance(value, list) else []

@@ -107,6 +107,7 @@ class Frame:
     height: int
     x_offset: float = 0.0  # scale x shown at the chart area's left edge
     first_row: int = 0
+    y_shift: int = 0  # pixels of the first row above the body (scrolled to the very end)
     last_row: int | None = None  # exclusive; None = as many as fit
     current_row: int = -1
     name_width: int = NAME_WIDTH
@@ -122,7 +123,7 @@ class Frame:
         return max(self.width - self.name_width, 0)
 
     def rows_shown(self) -> range:
-        fit = max(0, -(-(self.height - self.header_height) // self.row_height))
+        fit = max(0, -(-(self.height - self.header_height + self.y_shift) // self.row_height))
         end = self.first_row + fit
         if self.last_row is not None:
             end = min(end, self.last_row)
@@ -133,7 +134,7 @@ class Frame:
         return self.chart_left + scale_x - self.x_offset
 
     def row_top(self, row: int) -> int:
-        return self.header_height + (row - self.first_row) * self.row_height
+        return self.header_height + (row - self.first_row) * self.row_height - self.y_shift
 
     def bar_rect(self, row: int) -> QtCore.QRectF | None:
         """Where the bar of ``row`` lies (None for a row without one)."""
@@ -384,6 +385,8 @@ def _paint_header(p: QtGui.QPainter, frame: Frame) -> None:
         QtCore.QPointF(0, frame.header_height - 0.5),
         QtCore.QPointF(frame.width, frame.header_height - 0.5),
     )
+    if frame.name_width <= 0:  # beside the task table: its header names the column
+        return
     corner = QtCore.QRectF(0, 0, frame.name_width, frame.header_height)
     p.fillRect(corner, HEADER_BACKGROUND)
     p.setPen(TEXT)
@@ -421,6 +424,8 @@ def _paint_status_tag(p: QtGui.QPainter, frame: Frame) -> None:
 
 
 def _paint_names(p: QtGui.QPainter, frame: Frame, rows: range) -> None:
+    if frame.name_width <= 0:
+        return
     body = QtCore.QRectF(0, frame.header_height, frame.name_width, frame.height)
     p.save()
     p.setClipRect(body)

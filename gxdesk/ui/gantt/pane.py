@@ -1,10 +1,19 @@
-"""The Gantt tab: zoom buttons and legend over the view, tied to the table.
+"""The Gantt chart beside the task table: the view, its zoom strip and legend.
 
 The view shares the table's model and selection model (one selection, one
-order, one filter); the two vertical scroll bars are linked value to value
-(both scroll by whole rows). Enter or a double-click on a task opens it in the
-detail pane, the task editor the table uses. 导出甘特图… and 打印甘特图… draw
-the rows the table shows now, in its order.
+order, one filter) and sits in a splitter at the table's right
+(:mod:`gxdesk.ui.gantt.host`), its rows level with the table's: the same row
+height, its time header as tall as the table's header, and one vertical scroll
+position (the two scroll bars are linked value to value; both scroll by whole
+rows). The chart's own task-name column is left out on screen, since the
+table beside it names the rows; files and paper keep it. Enter or a
+double-click on a task opens it in the detail pane, the task editor the table
+uses. 导出甘特图… and 打印甘特图… draw the rows the table shows now, in its
+order.
+
+The pane itself is the strip of zoom buttons; the host lays out the strip, the
+view and the legend (:attr:`GanttPane.view`, :attr:`GanttPane.legend`) so that
+the view's top and bottom are the table's.
 """
 
 from __future__ import annotations
@@ -55,16 +64,21 @@ class Legend(QtWidgets.QWidget):
 
 
 class GanttPane(QtWidgets.QWidget):
+    """The zoom strip; owns the view and the legend the host places beside the table."""
+
     def __init__(self, window: ChartWindow) -> None:
         super().__init__()
         self._window = window
-        self.view = GanttView(window.model, self.inputs)
+        self.view = GanttView(window.model, self.inputs, name_width=0)
         self.view.setSelectionModel(window.table.selectionModel())
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.activated.connect(self._open_task)
-        self._link_scrolling(window.table)
+        self.legend = Legend()
         self.preview: QtWidgets.QDialog | None = None
+        self._syncing = False
+        self._link_scrolling(window.table)
 
-        bar = QtWidgets.QHBoxLayout()
+        bar = QtWidgets.QHBoxLayout(self)
         bar.setContentsMargins(4, 2, 4, 2)
         self.zoom_out_button = self._button("缩小", "缩小时间轴（Ctrl+-，或按住 Ctrl 滚动滚轮）")
         self.zoom_in_button = self._button("放大", "放大时间轴（Ctrl+=，或按住 Ctrl 滚动滚轮）")
@@ -75,15 +89,12 @@ class GanttPane(QtWidgets.QWidget):
         year.clicked.connect(self.view.fit_year)
         today.clicked.connect(self.view.show_status_date)
         self.scale_label = QtWidgets.QLabel()
-        for widget in (self.zoom_out_button, self.zoom_in_button, year, today, self.scale_label):
+        title = QtWidgets.QLabel("甘特图")
+        title.setStyleSheet("font-weight: bold")
+        bar.addStretch(1)  # over the chart, at the table's right
+        for widget in (title, self.zoom_out_button, self.zoom_in_button, year, today):
             bar.addWidget(widget)
-        bar.addStretch(1)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(Legend())
+        bar.addWidget(self.scale_label)
 
         shortcut = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for names, standard, slot in (
@@ -95,11 +106,11 @@ class GanttPane(QtWidgets.QWidget):
             for key in [QtGui.QKeySequence(n) for n in names] + standard_keys:
                 if key not in keys:  # the same key twice makes Qt call the shortcut ambiguous
                     keys.append(key)
-            action = QtGui.QAction(self)
+            action = QtGui.QAction(self.view)
             action.setShortcuts(keys)
             action.setShortcutContext(shortcut)
             action.triggered.connect(slot)
-            self.addAction(action)
+            self.view.addAction(action)
         self.view.zoom_changed.connect(self._zoom_shown)
         self._zoom_shown(self.view.zoom)
 
@@ -131,36 +142,37 @@ class GanttPane(QtWidgets.QWidget):
         return ChartInputs(PlanDates(plan.year, plan.issued_on, ctx.on), ctx.calendar, plan.title)
 
     def _link_scrolling(self, table: QtWidgets.QTableView) -> None:
+        """One vertical position for both: either scroll bar moves the other.
+
+        A range change (a resize, a filter) may clamp one of them while the other
+        keeps its value; the table's value then leads, as it is always on screen.
+        A hidden chart (its range as stale as its size) never moves the table.
+        """
         ours, theirs = self.view.verticalScrollBar(), table.verticalScrollBar()
         view = self.view
 
-        # Only the view the clerk sees leads: a hidden one's range may be stale, and
-        # its clamped value must not pull the visible one back.
-        def from_table(value: int) -> None:
-            if table.isVisible():
-                ours.setValue(value)
-
-        def from_gantt(value: int) -> None:
+        def from_chart(value: int) -> None:
             if view.isVisible():
-                theirs.setValue(value)
+                self._copy(theirs, value)
 
-        theirs.valueChanged.connect(from_table)
-        ours.valueChanged.connect(from_gantt)
-        ours.setValue(theirs.value())
-        self._table = table
+        theirs.valueChanged.connect(lambda value: self._copy(ours, value))
+        ours.valueChanged.connect(from_chart)
+        ours.rangeChanged.connect(lambda *_: self.follow_table())
+        theirs.rangeChanged.connect(lambda *_: self.follow_table())
+        self.follow_table()
 
-    def follow_scrolling(self, into_gantt: bool) -> None:
-        """Carry the top row over when the tabs switch.
+    def follow_table(self) -> None:
+        """The chart takes the table's vertical position (after a range change, on show)."""
+        self._copy(self.view.verticalScrollBar(), self._window.table.verticalScrollBar().value())
 
-        A hidden tab page keeps the size it had when last shown, so its scroll
-        range may not have room for the row the other view scrolled to; once it
-        is shown (and resized) it takes the row again.
-        """
-        ours, theirs = self.view.verticalScrollBar(), self._table.verticalScrollBar()
-        if into_gantt:
-            ours.setValue(theirs.value())
-        else:
-            theirs.setValue(ours.value())
+    def _copy(self, bar: QtWidgets.QScrollBar, value: int) -> None:
+        if self._syncing:  # the other bar's echo of this very change
+            return
+        self._syncing = True
+        try:
+            bar.setValue(value)
+        finally:
+            self._syncing = False
 
     def _open_task(self, index: QtCore.QModelIndex) -> None:
         """Enter / double-click: the task in the detail pane, its name field focused."""

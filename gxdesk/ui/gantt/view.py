@@ -57,9 +57,12 @@ class GanttView(QtWidgets.QAbstractItemView):
         model: TaskTableModel,
         inputs: Callable[[], ChartInputs | None],
         parent: QtWidgets.QWidget | None = None,
+        name_width: int = NAME_WIDTH,
     ) -> None:
         super().__init__(parent)
         self._inputs = inputs
+        # 0 beside the task table, whose columns name the rows; files and paper keep theirs.
+        self.name_width = name_width
         self._zoom = DEFAULT_ZOOM
         self._source: ChartSource | None = None
         self._source_key: tuple[object, ...] = ()
@@ -124,7 +127,7 @@ class GanttView(QtWidgets.QAbstractItemView):
             not self._fitted
             and self._source is not None
             and self.isVisible()
-            and self.viewport().width() > NAME_WIDTH
+            and self.viewport().width() > self.name_width + 100
         ):
             self._fitted = True
             self.fit_year()
@@ -143,14 +146,17 @@ class GanttView(QtWidgets.QAbstractItemView):
             return None
         vp = self.viewport()
         current = self.currentIndex()
+        first_row, y_shift = self.top_row()
         return Frame(
             self._source,
             self._scale,
             vp.width(),
             vp.height(),
             x_offset=self.horizontalScrollBar().value(),
-            first_row=self.verticalScrollBar().value(),
+            first_row=first_row,
+            y_shift=y_shift,
             current_row=current.row() if current.isValid() else -1,
+            name_width=self.name_width,
         )
 
     # --- zoom ---------------------------------------------------------------------
@@ -164,8 +170,10 @@ class GanttView(QtWidgets.QAbstractItemView):
         if self._scale is None or level == self._zoom:
             self._zoom = level
             return
-        vp_anchor = anchor_x if anchor_x is not None else (NAME_WIDTH + self.viewport().width()) / 2
-        chart_x = max(vp_anchor - NAME_WIDTH, 0)
+        vp_anchor = (
+            anchor_x if anchor_x is not None else (self.name_width + self.viewport().width()) / 2
+        )
+        chart_x = max(vp_anchor - self.name_width, 0)
         old = self._scale
         day_pos = (self.horizontalScrollBar().value() + chart_x) / old.px_per_day
         self._zoom = level
@@ -185,7 +193,7 @@ class GanttView(QtWidgets.QAbstractItemView):
         """The largest zoom at which the plan year fits the chart area."""
         if self._source is None:
             return
-        room = max(self.viewport().width() - NAME_WIDTH, 100)
+        room = max(self.viewport().width() - self.name_width, 100)
         days = 372
         level = 0
         for i, ppd in enumerate(ZOOM_LEVELS):
@@ -198,7 +206,7 @@ class GanttView(QtWidgets.QAbstractItemView):
         """Scroll so that ``day`` is at chart x ``at`` (default: a third in)."""
         if self._scale is None:
             return
-        room = max(self.viewport().width() - NAME_WIDTH, 0)
+        room = max(self.viewport().width() - self.name_width, 0)
         at = room / 3 if at is None else at
         self.horizontalScrollBar().setValue(round(self._scale.x_of(day) - at))
 
@@ -227,7 +235,7 @@ class GanttView(QtWidgets.QAbstractItemView):
         vbar.setPageStep(fit)
         vbar.setSingleStep(1)
         hbar = self.horizontalScrollBar()
-        room = max(self.viewport().width() - NAME_WIDTH, 0)
+        room = max(self.viewport().width() - self.name_width, 0)
         width = self._scale.width if self._scale is not None else 0
         hbar.setRange(0, max(0, round(width - room)))
         hbar.setPageStep(max(room, 1))
@@ -239,11 +247,29 @@ class GanttView(QtWidgets.QAbstractItemView):
         self.updateGeometries()
         self._fit_once()
 
+    def top_row(self) -> tuple[int, int]:
+        """The first row on screen, and how many of its pixels are above the rows' area.
+
+        Scrolled to the end, the last row sits on the bottom edge, as in the table
+        (Qt scrolls a table by rows except there), so the two stay level there too.
+        """
+        vbar = self.verticalScrollBar()
+        value = vbar.value()
+        if value > 0 and value == vbar.maximum():
+            beyond = self.task_model().rowCount() * ROW_HEIGHT - (
+                self.viewport().height() - HEADER_HEIGHT
+            )
+            if beyond > 0:
+                first, shift = divmod(beyond, ROW_HEIGHT)
+                return first, shift
+        return value, 0
+
     def horizontalOffset(self) -> int:
         return self.horizontalScrollBar().value()
 
     def verticalOffset(self) -> int:
-        return self.verticalScrollBar().value() * ROW_HEIGHT
+        first, shift = self.top_row()
+        return first * ROW_HEIGHT + shift
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         self.viewport().update()
@@ -255,7 +281,8 @@ class GanttView(QtWidgets.QAbstractItemView):
         """The row under viewport ``y``, or -1 (header, or below the last row)."""
         if y < HEADER_HEIGHT:
             return -1
-        row = self.verticalScrollBar().value() + int((y - HEADER_HEIGHT) // ROW_HEIGHT)
+        first, shift = self.top_row()
+        row = first + int((y - HEADER_HEIGHT + shift) // ROW_HEIGHT)
         return row if 0 <= row < self.task_model().rowCount() else -1
 
     def indexAt(self, point: QtCore.QPoint) -> QtCore.QModelIndex:
@@ -265,7 +292,8 @@ class GanttView(QtWidgets.QAbstractItemView):
     def visualRect(self, index: ModelIndex) -> QtCore.QRect:
         if not index.isValid():
             return QtCore.QRect()
-        top = HEADER_HEIGHT + (index.row() - self.verticalScrollBar().value()) * ROW_HEIGHT
+        first, shift = self.top_row()
+        top = HEADER_HEIGHT + (index.row() - first) * ROW_HEIGHT - shift
         return QtCore.QRect(0, top, self.viewport().width(), ROW_HEIGHT)
 
     def scrollTo(
@@ -380,9 +408,9 @@ class GanttView(QtWidgets.QAbstractItemView):
         if frame is None:
             return ""
         if pos.y() < HEADER_HEIGHT:
-            if pos.x() < NAME_WIDTH or self._scale is None:
+            if pos.x() < self.name_width or self._scale is None:
                 return ""
-            day = self._scale.date_at(frame.x_offset + pos.x() - NAME_WIDTH)
+            day = self._scale.date_at(frame.x_offset + pos.x() - self.name_width)
             return day_tooltip(frame.source, day)
         row = self.row_at(pos.y())
         if row < 0:
