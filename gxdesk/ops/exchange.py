@@ -182,6 +182,19 @@ def read_workbooks(
     return out
 
 
+def parse_threads() -> int:
+    """Parsing threads for a merge: the cores this thread does not keep busy.
+
+    This thread runs Python the whole time (checking, interpreting, planning), and
+    each parser takes the GIL back to hand over its cells, so a parser per core
+    makes three threads fight over two cores. Interleaved on a 2-core machine
+    (100 files × 200 rows, preview + apply): two parsers 1.35 s wall / 1.84 s
+    CPU, one parser 1.22 / 1.68, none 1.68 / 1.66. One core: no parser, the
+    reading is done here.
+    """
+    return (os.cpu_count() or 1) - 1
+
+
 #: Files checked and handed to the parsing threads ahead of the one being finished:
 #: enough to keep them busy while the caller plans a batch (PLAN_BATCH files).
 READ_AHEAD = 16
@@ -199,15 +212,16 @@ def iter_workbooks(
 
     Reading has three stages (``workbook_reader``): the safety check and the
     interpretation of rows run here, holding the GIL; python-calamine's parsing,
-    which releases it, runs on ``threads`` other threads (one per core unless
-    told; 0 reads everything on this thread). So parsing goes on while this
+    which releases it, runs on ``threads`` other threads (unless told, one per
+    core beyond the one this thread keeps busy — see :func:`parse_threads`; 0
+    reads everything on this thread). So parsing goes on while this
     thread checks the next files, and while the caller works on a batch (the
     merge plans it) before asking for the next. Only this thread runs Python for
     long: the GIL is not passed back and forth between readers. At most
     :data:`READ_AHEAD` files wait in memory. ``step`` and ``cancelled`` are
     called before each file is finished here (:class:`JobCancelled` ends reading).
     """
-    workers = (os.cpu_count() or 1) if threads is None else threads
+    workers = parse_threads() if threads is None else threads
     if workers < 1 or len(paths) <= 1:  # threads=0: everything on this thread
         for i, path in enumerate(paths):
             if cancelled():
