@@ -105,18 +105,21 @@ def backup_database(src: Path, dest: Path) -> Path:
     return make_backup(Path(src), Path(dest)).path
 
 
-def check_database(path: Path) -> list[str]:
+def check_database(path: Path, *, quick: bool = False) -> list[str]:
     """Integrity and foreign-key problems of the file, as readable lines (empty = fine).
 
     Reads only (a hot journal is rolled back, nothing else is written); a file
     too damaged to be read at all is one problem line, not an exception.
+    ``quick`` runs ``quick_check`` instead of ``integrity_check``: fast enough for
+    every start of the window.
     """
     from gxdesk.store.errors import sqlite_reason
 
     try:
         conn = connect_existing(path)
         try:
-            problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            check = "quick_check" if quick else "integrity_check"
+            problems = [r[0] for r in conn.execute(f"PRAGMA {check}") if r[0] != "ok"]
             problems += [
                 f"外键错误：表 {r[0]} 第 {r[1]} 行引用 {r[2]}"
                 for r in conn.execute("PRAGMA foreign_key_check")

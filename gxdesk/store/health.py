@@ -94,21 +94,9 @@ def health_report(path: Path, *, now: dt.datetime | None = None) -> list[HealthL
 def startup_problems(path: Path) -> list[str]:
     """``quick_check`` and ``foreign_key_check`` (a hot journal rolled back first): what a
     window runs on open, fast enough for every start; empty when the file is sound."""
-    from gxdesk.store.database import connect_existing
+    from gxdesk.store.database import check_database
 
-    try:
-        conn = connect_existing(path)
-        try:
-            problems = [r[0] for r in conn.execute("PRAGMA quick_check") if r[0] != "ok"]
-            problems += [
-                f"外键错误：表 {r[0]} 第 {r[1]} 行引用 {r[2]}"
-                for r in conn.execute("PRAGMA foreign_key_check")
-            ]
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return [f"无法读取（{sqlite_reason(exc)}）"]
-    return problems
+    return check_database(path, quick=True)
 
 
 def newest_good_backup(path: Path):  # type: ignore[no-untyped-def]
