@@ -40,8 +40,11 @@ def test_connect_to_a_server_and_see_another_clerks_merge(window, qtbot, pg_url,
     window.server.connect_to(pg_url)
     window.context.jobs.wait()
     qtbot.waitUntil(lambda: window.context.db.is_server, timeout=15000)
-    dbname = pg_url.rsplit("/", 1)[1]
-    assert window.windowTitle().endswith(f"/{dbname}]")
+    from gxdesk.ui.main_window import window_title
+
+    where = pg_url.removeprefix("postgresql://")  # user@127.0.0.1:port/dbname, no password in it
+    assert window.context.db.label == where
+    assert window.windowTitle() == window_title(window.context.plan.title, where)
     assert window.model.rowCount() == 34
     qtbot.waitUntil(lambda: window.server.seen is not None, timeout=10000)
     out = tmp_path / "out"

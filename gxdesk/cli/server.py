@@ -18,14 +18,16 @@ from gxdesk.cli.common import CliError, db_arg, open_db
 
 def register(sub: Any) -> None:
     c = sub.add_parser("copy-to", help="把数据库完整复制到服务器或新的 .sqlite 文件")
-    c.add_argument("target", type=db_arg, help="postgresql://… 或 文件.sqlite")
+    c.add_argument(
+        "target", type=db_arg, metavar="目标", help="服务器地址 postgresql://…，或新的 .sqlite 文件"
+    )
     c.set_defaults(func=cmd_copy_to)
     lead = sub.add_parser("grant-lead", help="（服务器）让登录账号拥有牵头单位的全部权限")
-    lead.add_argument("login")
+    lead.add_argument("login", metavar="登录名", help="服务器上已有的登录账号")
     lead.set_defaults(func=cmd_grant_lead)
     unit = sub.add_parser("grant-unit", help="（服务器）让登录账号只能填报某单位的进展")
-    unit.add_argument("login")
-    unit.add_argument("unit", help="单位名称或简称")
+    unit.add_argument("login", metavar="登录名", help="服务器上已有的登录账号")
+    unit.add_argument("unit", metavar="单位", help="单位名称或简称")
     unit.set_defaults(func=cmd_grant_unit)
 
 
