@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a failing disk or file, a server's refusal: one line, no traceback
         from gxdesk.store.errors import describe
-        from gxdesk.store.server.connect import server_failure
+        from gxdesk.store.server.reasons import server_failure
 
         line = server_failure(exc) or describe(exc)
         if line is None:

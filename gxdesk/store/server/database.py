@@ -55,6 +55,15 @@ def _copy_plan(statement: str) -> tuple[str, list[tuple[object] | None]] | None:
     return f"COPY {m.group(1)} ({m.group(2)}) FROM STDIN", slots
 
 
+def _row_security(conn: Any, copy_sql: str) -> bool:
+    """Whether row-level security limits this login on the COPY's table (a unit's or the
+    lead's account on ``progress``): the server refuses COPY there, so plain INSERTs go.
+    Asked each time (one round trip per bulk write): roles may change while connected."""
+    table = copy_sql.split()[1].strip('"')
+    row = conn.execute("SELECT row_security_active(%s::regclass)", (f'"{table}"',)).fetchone()
+    return bool(row and row[0])
+
+
 class ServerDatabase(Database):
     """A gxdesk database on a PostgreSQL server, reached at ``url``."""
 
@@ -149,7 +158,7 @@ def _make_engine(url: str) -> tuple[Engine, sessionmaker[Session]]:
         # the store's bulk INSERTs (a plan's tasks and assignments, a merge's reports) as
         # COPY: one stream instead of one statement per row — the raw floor of the import
         plan = _copy_plan(statement)
-        if plan is None or not parameters:
+        if plan is None or not parameters or _row_security(cursor.connection, plan[0]):
             return False
         sql, slots = plan
         with cursor.copy(sql) as copy:

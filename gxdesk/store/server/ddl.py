@@ -186,6 +186,7 @@ def migrate_server(conn) -> int:  # type: ignore[no-untyped-def]
             f"{SCHEMA_VERSION}），为保护数据不予打开，请升级程序"
         )
     if version == SCHEMA_VERSION:
+        _status_rule(conn)
         return version
     for number, script in migration_scripts():
         if number <= version:
@@ -208,4 +209,26 @@ def migrate_server(conn) -> int:  # type: ignore[no-untyped-def]
             conn.execute(
                 "UPDATE gxdesk_meta SET value = %s WHERE key = 'schema_version'", (str(number),)
             )
+    _status_rule(conn)
     return version
+
+
+def _status_rule(conn) -> None:  # type: ignore[no-untyped-def]
+    """The server's copy of the status rule, written when missing or from an older version.
+
+    A unit's account cannot write it (nor needs to): it is left to the lead's next start.
+    """
+    import psycopg
+
+    from gxdesk.store.server import status
+
+    with conn.transaction():
+        if status.installed(conn):
+            return
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            if not status.installed(conn):
+                status.install(conn)
+    except psycopg.errors.InsufficientPrivilege:
+        pass
