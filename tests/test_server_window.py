@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_server_workflow import fill, ok
 
@@ -75,3 +77,93 @@ def test_unreachable_server_is_one_message_and_the_file_stays(window, qtbot) -> 
     title, text = window.shown_messages[0]
     assert title == "无法连接服务器数据库" and "无法连接数据库服务器" in text and "\n" not in text
     assert window.context.db is before and not before.is_server
+
+
+@pytest.fixture()
+def unit_window(qtbot, tmp_path, monkeypatch, pg_server, pg_url):  # type: ignore[no-untyped-def]
+    """The window opened by 市审计局's own login (``gxdesk --db postgresql://audit@…``)."""
+    import uuid
+
+    from ui_helpers import ON
+
+    from gxdesk.ui.app import build_window
+    from gxdesk.ui.qt import QtWidgets
+
+    audit = f"audit_{uuid.uuid4().hex[:6]}"
+    pg_server.add_login(audit, "audit-口令-4")
+    ok(pg_url, "import-plan", "data/plan2014-table.txt", "--issued", "2014-09-26")
+    ok(pg_url, "grant-unit", audit, "市审计局")
+    monkeypatch.setenv("GXDESK_HOME", str(tmp_path / "home"))
+    shown: list[tuple[str, str]] = []
+    for kind in ("warning", "information", "critical"):
+        monkeypatch.setattr(
+            QtWidgets.QMessageBox, kind, lambda _p, title, text, *a, **k: shown.append((title, text))
+        )
+    _app, win = build_window(pg_server.url(pg_url.rsplit("/", 1)[1], audit), ON, remember=False)
+    qtbot.addWidget(win)
+    win.show()
+    win.load()
+    win.finish()
+    qtbot.waitUntil(lambda: win.server.account_checked, timeout=15000)
+    win.shown_messages = shown
+    win.admin_url = pg_url
+    yield win
+    win.server.timer.stop()
+    win.context.jobs.wait()
+    win.context.db.close()
+
+
+def _status(url: str, task_id: int) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return str(conn.execute("SELECT status FROM task WHERE id = %s", (task_id,)).fetchone()[0])
+
+
+def test_a_units_login_reports_in_the_window_and_may_do_nothing_else(unit_window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from gxdesk.core.model import Status
+
+    win = unit_window
+    assert win.context.account_unit == "市审计局"
+    rows = [win.model.task_at(r) for r in range(win.model.rowCount())]
+    assert rows and all("审计" in r.units_text or "各部门" in r.units_text for r in rows)
+    # what only the lead office may do is not offered
+    lead_only = win.server.lead_only()
+    texts = {a.text() for a in lead_only}
+    assert {"导入工作要点…", "导出各单位进展表…", "合并回收的进展表…", "单位与分组…"} <= texts
+    assert not any(a.isEnabled() for a in lead_only)
+    # its own task: the report lands, the status follows (kept by the server)
+    own = next(r for r in rows if r.name.startswith("财政预算执行"))
+    win.select_task(own.id)
+    pane = win.detail
+    assert [pane.report_unit.itemText(i) for i in range(pane.report_unit.count())] == [
+        "市审计局（牵头）"]  # fmt: skip
+    pane.report_status.setCurrentIndex(pane.report_status.findData(Status.DONE))
+    pane.report_text.setPlainText("审计结果公告已在网站发布")
+    assert pane.submit_report()
+    assert _status(win.admin_url, own.id) == "已完成"
+    assert next(win.model.task_at(r) for r in range(win.model.rowCount())
+                if win.model.task_at(r).id == own.id).status is Status.DONE  # fmt: skip
+    # a task shared through 市级各部门: only its own unit offered among the group's members
+    shared = next(r for r in rows if "各部门" in r.units_text)
+    win.select_task(shared.id)
+    assert [pane.report_unit.itemText(i) for i in range(pane.report_unit.count())] == [
+        "市审计局（市级各部门成员）"]  # fmt: skip
+    assert not win.shown_messages
+    # and when a lead-only action is reached anyway, the server refuses: one Chinese line
+    before = _status(win.admin_url, shared.id)
+    win.select_task(own.id)
+    pane.name_edit.setText("改了任务名称")
+    pane._commit_name()
+    out = tmp_path / "out"
+    out.mkdir()
+    win.exchange.run_export_units(out)
+    win.context.jobs.wait()
+    job = win.file_actions.start_import(Path("data/plan2014-table.txt"), as_new=True)
+    win.context.jobs.wait()
+    qtbot.waitUntil(lambda: len(win.shown_messages) >= 3 and job.is_finished, timeout=15000)
+    for title, text in win.shown_messages:
+        assert "\n" not in text and "Traceback" not in text, text
+        assert "本账号无此权限" in text, (title, text)
+    assert _status(win.admin_url, shared.id) == before
+    assert not list(out.iterdir())

@@ -255,9 +255,11 @@ class MainWindow(ChartWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
-        edit.addAction("单位与分组…", lambda: UnitsGroupsDialog(self.context, self).exec())
-        edit.addAction("计划印发日期…", lambda: edit_issue_date(self.context, self))
-        edit.addAction("新建类别…", self.category_actions.add_category)
+        self.lead_only_actions = [  # disabled for a unit's login on a server (server_actions)
+            edit.addAction("单位与分组…", lambda: UnitsGroupsDialog(self.context, self).exec()),
+            edit.addAction("计划印发日期…", lambda: edit_issue_date(self.context, self)),
+            edit.addAction("新建类别…", self.category_actions.add_category),
+        ]
         view = self.menu_view
         view.addAction("设定“今天”…", self._ask_today)
         view.addAction("回到今天", lambda: self.set_today(dt.date.today()))
@@ -265,6 +267,7 @@ class MainWindow(ChartWindow):
         view.addAction("清除筛选", self.filter_bar.reset)
         self.menu_settings.addAction("首选项…", self._preferences)
         self.calendar_action = self.menu_settings.addAction("工作日历…", self.open_calendar)
+        self.lead_only_actions.append(self.calendar_action)
         self.menu_help.addAction("关于…", self.show_about)
 
     def show_about(self) -> None:

@@ -6,6 +6,9 @@ asked for and none is stored — nor is the address remembered in the settings.
 Connecting runs off the GUI thread. While a server database is shown, its change
 counter is polled (on a worker thread) every few seconds; when another clerk
 has written, the lists are re-read, keeping the selected task and category.
+A unit's own login (``grant-unit``) is told apart once connected: what only the
+lead office may do is disabled, and the detail pane offers only its own unit —
+the server enforces the same limits whatever the window shows.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from gxdesk.store.changes import RELOAD
-from gxdesk.ui.qt import QtCore, QtWidgets, Signal
+from gxdesk.ui.qt import QtCore, QtGui, QtWidgets, Signal
 
 if TYPE_CHECKING:
     from gxdesk.store.database import Database
@@ -33,6 +36,7 @@ PROMPT = (
 
 class ServerActions(QtCore.QObject):
     counted = Signal(object)  # the change counter, or None when it could not be read
+    account_read = Signal(object, object)  # (the database, its login's unit or None)
 
     def __init__(self, window: WindowShell, context: AppContext, files: FileActions) -> None:
         super().__init__(window)
@@ -50,7 +54,9 @@ class ServerActions(QtCore.QObject):
                 menu.insertAction(actions[index + 1], self.connect_action)
         self.seen: int | None = None
         self._polling = False
+        self.account_checked = False  # the login's kind is known (for tests and the status bar)
         self.counted.connect(self._on_counted)
+        self.account_read.connect(self._on_account)
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
@@ -79,11 +85,49 @@ class ServerActions(QtCore.QObject):
     def _watch(self) -> None:
         self.seen = None
         db = self.context.db
+        self._set_account(None)
         if db is not None and db.is_server:
+            self.account_checked = False
             self.timer.start()
             self.poll()
+            self._read_account(db)
         else:
+            self.account_checked = True
             self.timer.stop()
+
+    # --- a unit's own login ------------------------------------------------------------
+    def _read_account(self, db: Database) -> None:
+        def read() -> None:
+            try:
+                unit: str | None = db.account_unit()  # type: ignore[attr-defined]
+            except Exception:  # the server away: the lead's actions stay; the server refuses
+                unit = None
+            self.account_read.emit(db, unit)
+
+        threading.Thread(target=read, name="gxdesk-server-account", daemon=True).start()
+
+    def _on_account(self, db: Database, unit: str | None) -> None:
+        if db is not self.context.db:  # another database is shown meanwhile
+            return
+        self.account_checked = True
+        if unit != self.context.account_unit:
+            self._set_account(unit)
+            self.context.notify(RELOAD)  # the detail offers only the account's own unit
+        if unit:
+            self.window.status_message(f"单位账号：{unit}——只能查看本单位的任务、填报本单位的进展")
+
+    def lead_only(self) -> list[QtGui.QAction]:
+        """What only the lead office may do: the server would refuse it to a unit's login."""
+        found = [self.files.import_plan, self.files.restore]
+        found += getattr(getattr(self.window, "exchange", None), "lead_only", [])
+        found += getattr(self.window, "lead_only_actions", [])
+        return found
+
+    def _set_account(self, unit: str | None) -> None:
+        """Disable what a unit's login may not do (and enable it again for any other)."""
+        self.context.account_unit = unit
+        for action in self.lead_only():
+            action.setEnabled(unit is None)
 
     def poll(self) -> None:
         db = self.context.db

@@ -125,6 +125,15 @@ class ServerDatabase(Database):
         with self.raw() as conn:
             return int(conn.execute("SELECT gxdesk_changes()").fetchone()[0])
 
+    def account_unit(self) -> str | None:
+        """The unit this login reports for when it is a unit's account, else None (the lead
+        office's, or a server without accounts yet): the window offers it only what it may do."""
+        with self.raw() as conn:
+            if not conn.execute("SELECT to_regproc('public.gxdesk_my_unit') IS NOT NULL").fetchone()[0]:
+                return None
+            row = conn.execute("SELECT name FROM unit WHERE id = gxdesk_my_unit()").fetchone()
+        return str(row[0]) if row else None
+
     def close(self) -> None:
         super().close()
         with self._idle_lock:
