@@ -167,3 +167,57 @@ def test_a_units_login_reports_in_the_window_and_may_do_nothing_else(unit_window
         assert "本账号无此权限" in text, (title, text)
     assert _status(win.admin_url, shared.id) == before
     assert not list(out.iterdir())
+
+
+def test_the_server_address_is_remembered_without_the_password(window, qtbot, pg_server, pg_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pg_helpers import ADMIN, ADMIN_PASSWORD
+    from ui_helpers import ON, seed_copy
+
+    from gxdesk.paths import user_data_dir
+    from gxdesk.ui.app import build_window
+
+    ok(pg_url, "import-plan", "data/plan2014-table.txt", "--issued", "2014-09-26")
+    address = pg_url  # postgresql://gxadmin@127.0.0.1:port/db
+    typed = address.replace(f"{ADMIN}@", f"{ADMIN}:{ADMIN_PASSWORD}@")
+    window.server.connect_to(typed)  # the clerk typed the password into the address
+    window.context.jobs.wait()
+    qtbot.waitUntil(lambda: window.context.db.is_server, timeout=15000)
+    assert window.model.rowCount() == 34
+    settings = user_data_dir() / "settings.ini"
+    text = settings.read_text(encoding="utf-8")
+    assert ADMIN_PASSWORD not in text and "admin-" not in text  # nor percent-encoded: no trace
+    assert "127.0.0.1" in text
+    # a new window on the same settings: the address is offered, and 最近打开 reconnects
+    window.server.timer.stop()
+    (tmp_path / "again").mkdir()
+    _app, again = build_window(seed_copy(tmp_path / "again"), ON, remember=False)
+    qtbot.addWidget(again)
+    again.show()
+    again.load()
+    again.finish()
+    try:
+        assert again.file_actions.state.last_server() == address
+        recent = [a for a in again.file_actions.recent_menu.actions() if a.text() == address]
+        assert len(recent) == 1
+        assert not again.context.db.is_server
+        recent[0].trigger()
+        again.context.jobs.wait()
+        qtbot.waitUntil(lambda: again.context.db.is_server, timeout=15000)
+        assert again.context.db.label == address.removeprefix("postgresql://")
+        assert again.model.rowCount() == 34
+    finally:
+        again.server.timer.stop()
+        again.context.jobs.wait()
+        again.context.db.close()
+
+
+def test_a_password_typed_into_an_address_is_taken_out() -> None:
+    from gxdesk.store.server.address import split_password
+
+    assert split_password("postgresql://li:秘密@db.example:5432/gx2014") == (
+        "postgresql://li@db.example:5432/gx2014", "秘密")  # fmt: skip
+    assert split_password("postgresql://li:a%40b@h/gx?sslmode=require&password=x") == (
+        "postgresql://li@h/gx?sslmode=require", "a@b")  # fmt: skip
+    assert split_password("postgresql://h/gx?password=p1&sslmode=verify-full") == (
+        "postgresql://h/gx?sslmode=verify-full", "p1")  # fmt: skip
+    assert split_password("postgresql://li@h:5432/gx") == ("postgresql://li@h:5432/gx", None)

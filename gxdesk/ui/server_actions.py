@@ -2,7 +2,8 @@
 
 The address is asked for (``postgresql://用户@主机:端口/库名``); the password
 is libpq's business (``~/.pgpass``, ``PGPASSFILE``, a service file), so none is
-asked for and none is stored — nor is the address remembered in the settings.
+asked for and none is stored; the address is remembered (offered the next time,
+and in 最近打开) with any password typed into it taken out.
 Connecting runs off the GUI thread. While a server database is shown, its change
 counter is polled (on a worker thread) every few seconds; when another clerk
 has written, the lists are re-read, keeping the selected task and category.
@@ -43,6 +44,7 @@ class ServerActions(QtCore.QObject):
         self.window = window
         self.context = context
         self.files = files
+        files.connect_server = self.connect_to  # a server in 最近打开
         self.connect_action = window.menu_file.addAction(MENU_TEXT)
         self.connect_action.triggered.connect(self.ask)
         menu = window.menu_file
@@ -64,18 +66,37 @@ class ServerActions(QtCore.QObject):
 
     # --- connecting ------------------------------------------------------------------
     def ask(self) -> None:
-        url, ok = QtWidgets.QInputDialog.getText(self.window, "连接服务器数据库", PROMPT)
+        url, ok = QtWidgets.QInputDialog.getText(
+            self.window, "连接服务器数据库", PROMPT, text=self.files.state.last_server()
+        )
         if ok and url.strip():
             self.connect_to(url.strip())
 
     def connect_to(self, url: str) -> None:
-        """Open the server database at ``url`` off the GUI thread, then show it."""
+        """Open the server database at ``url`` off the GUI thread, then show it.
+
+        A password typed into the address is used for this connection only: the
+        address is remembered (recent list, the next 连接服务器数据库…) without it.
+        """
+        from gxdesk.store.server.address import split_password
         from gxdesk.store.server.database import open_server
+
+        address, password = split_password(url)
 
         def failed(exc: BaseException) -> None:
             QtWidgets.QMessageBox.warning(self.window, "无法连接服务器数据库", str(exc))
 
-        self.context.run_job("正在连接服务器数据库…", lambda _c: open_server(url), self.use, failed)
+        def done(db: Database) -> None:
+            self.use(db)
+            state = self.files.state
+            state.set_last_server(address)
+            state.add_recent(address)
+            state.sync()
+            self.files.fill_recent()
+
+        self.context.run_job(
+            "正在连接服务器数据库…", lambda _c: open_server(address, password=password), done, failed
+        )
 
     def use(self, db: Database) -> None:
         self.files.use(db)

@@ -7,7 +7,7 @@ is refused, so none ends up in the program's settings or a shell history.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from gxdesk.store.database import DatabaseError
 
@@ -49,3 +49,26 @@ def describe(url: str) -> str:
     name = parts.path.strip("/") or dict(parse_qsl(parts.query)).get("service", "")
     user = f"{parts.username}@" if parts.username else ""
     return f"{user}{host}{port}/{name}"
+
+
+def split_password(url: str) -> tuple[str, str | None]:
+    """``url`` without a password typed into it (``user:口令@`` or ``?password=``), and that
+    password. The window connects with it once but remembers only the address."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return url, None
+    typed = [v for k, v in query if k == "password"]
+    if password is None and not typed:
+        return url, None
+    netloc = parts.netloc.rpartition("@")[2]
+    if parts.username is not None:
+        user = parts.netloc.rpartition("@")[0].split(":", 1)[0]
+        netloc = f"{user}@{netloc}"
+    rest = urlencode([(k, v) for k, v in query if k != "password"], safe="/:")
+    clean = urlunsplit((parts.scheme, netloc, parts.path, rest, parts.fragment))
+    from urllib.parse import unquote
+
+    return clean, unquote(password) if password is not None else typed[-1]

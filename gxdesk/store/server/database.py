@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from gxdesk.store.server.ddl import WRITE_LOCK, migrate_server
 from gxdesk.store.server.raw import RawConnection, sqlite_shaped, to_pyformat
 
 if TYPE_CHECKING:
+    import psycopg
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,11 +70,18 @@ class ServerDatabase(Database):
 
     is_server = True
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, password: str | None = None) -> None:
         super().__init__(describe(url))  # type: ignore[arg-type]
         self.url = check_address(url)
+        self._password = password  # typed in the window for this session: in memory only
         self._idle: list[Any] = []
         self._idle_lock = threading.Lock()
+
+    def connect(self) -> psycopg.Connection:
+        """A new libpq connection to this database (the password, if one was typed)."""
+        if self._password is None:
+            return connect(self.url)
+        return connect(self.url, password=self._password)
 
     @property
     def label(self) -> str:
@@ -88,7 +96,7 @@ class ServerDatabase(Database):
     def _orm(self) -> tuple[Engine, sessionmaker[Session]]:
         with self._lock:
             if self._engine is None:
-                self._engine = _make_engine(self.url)
+                self._engine = _make_engine(self.connect)
             return self._engine
 
     @contextmanager
@@ -99,7 +107,7 @@ class ServerDatabase(Database):
         with self._idle_lock:
             conn = self._idle.pop() if self._idle else None
         if conn is None or conn.closed:
-            conn = connect(self.url)
+            conn = self.connect()
             sqlite_shaped(conn)
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             conn.read_only = True
@@ -142,13 +150,13 @@ class ServerDatabase(Database):
             conn.close()
 
 
-def _make_engine(url: str) -> tuple[Engine, sessionmaker[Session]]:
+def _make_engine(new_connection: Callable[[], Any]) -> tuple[Engine, sessionmaker[Session]]:
     from sqlalchemy import create_engine, event
     from sqlalchemy.orm import sessionmaker
     from sqlalchemy.pool import QueuePool
 
     engine = create_engine(
-        "postgresql+psycopg://", creator=lambda: connect(url), poolclass=QueuePool, pool_size=2
+        "postgresql+psycopg://", creator=new_connection, poolclass=QueuePool, pool_size=2
     )
 
     @event.listens_for(engine, "before_cursor_execute", retval=True)
@@ -189,9 +197,13 @@ def _make_engine(url: str) -> tuple[Engine, sessionmaker[Session]]:
     return engine, sessionmaker(engine, expire_on_commit=False)
 
 
-def open_server(url: str) -> ServerDatabase:
-    """Connect to the server database at ``url``, creating or migrating its schema as needed."""
-    conn = connect(check_address(url))
+def open_server(url: str, *, password: str | None = None) -> ServerDatabase:
+    """Connect to the server database at ``url``, creating or migrating its schema as needed.
+
+    ``password``: one the clerk typed (the window); otherwise libpq finds it.
+    """
+    db = ServerDatabase(url, password=password)
+    conn = db.connect()
     try:
         migrate_server(conn)
     except Exception as exc:
@@ -202,4 +214,4 @@ def open_server(url: str) -> ServerDatabase:
         raise
     finally:
         conn.close()
-    return ServerDatabase(url)
+    return db
