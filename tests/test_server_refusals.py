@@ -84,9 +84,18 @@ def test_database_of_another_application_is_left_alone(pg_server, pg_url) -> Non
     assert _tables(pg_server, pg_url) == ["customers"]
 
 
+def english_left(line: str) -> list[str]:
+    """Latin words in a line once the address and the option's own name are taken out."""
+    import re
+
+    return re.findall(r"[A-Za-z]{3,}", re.sub(r"gxdesk|sslmode|[\w.-]+@[\w.:/-]+", "", line))
+
+
 def test_sslmode_and_service_file_are_libpqs(pg_server, pg_url, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # the test server has no TLS: requiring it must fail, disabling it must work
-    refused(run(pg_url + "?sslmode=require", "tasks"), "sslmode")
+    required = run(pg_url + "?sslmode=require", "tasks")
+    refused(required, "不支持加密连接", "sslmode")
+    assert english_left(required.stderr) == [], required.stderr
     assert run(pg_url + "?sslmode=disable", "calendar", "2014").returncode == 0
     dbname = pg_url.rsplit("/", 1)[1]
     services = tmp_path / "pg_service.conf"

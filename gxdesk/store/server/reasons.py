@@ -34,6 +34,8 @@ def explain(exc: BaseException, where: str) -> str:
         return f"服务器上没有这个数据库{at}"
     if "role" in low and "does not exist" in low:
         return f"服务器上没有这个用户{at}"
+    if "server does not support ssl" in low:
+        return f"数据库服务器不支持加密连接，而地址要求加密（sslmode）{at}"
     if "ssl" in low or "certificate" in low:
         return f"与数据库服务器的加密连接（sslmode）未能建立：{first}"
     if "no pg_hba.conf entry" in low:
