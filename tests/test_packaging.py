@@ -8,6 +8,7 @@ real X server (Xvfb) and found by its title, the way a clerk sees it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -314,3 +315,158 @@ def test_windows_window_opens_under_wine(windows: Path, wine: dict[str, str], tm
                 proc.kill()
                 proc.wait()
     assert code == 0
+
+
+# --- A Chinese Windows: code page 936 ------------------------------------------------------
+
+
+def _windows_path(path: Path) -> str:
+    return "Z:" + str(path).replace("/", "\\")
+
+
+@pytest.fixture(scope="module")
+def chinese_windows(wine: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Wine as the clerks' PCs are: ANSI code page 936 (GBK), from a zh_CN host locale.
+
+    Wine takes its code page from the Unix locale, which a bare machine lacks: it is
+    compiled here with ``localedef`` into a private ``LOCPATH``. Without it Wine stays
+    in code page 1252 and mangles Chinese in every path it is given.
+    """
+    locales = tmp_path_factory.mktemp("locale")
+    subprocess.run(
+        ["localedef", "-i", "zh_CN", "-f", "UTF-8", str(locales / "zh_CN.UTF-8")],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    env = {**wine, "LOCPATH": str(locales), "LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"}
+    python = Path(wine["WINEPREFIX"]).parent / "python313" / "python.exe"
+    r = subprocess.run(
+        ["wine", str(python), "-c", "import ctypes; print(ctypes.windll.kernel32.GetACP())"],
+        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert r.stdout.strip() == "936", r.stdout + r.stderr[-2000:]
+    return env
+
+
+def _cli(windows: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
+    # Output into a pipe, never a file: a Windows Python dies on a redirected file handle.
+    r = subprocess.run(
+        ["wine", str(windows / "gxdesk-cli.exe"), *args],
+        stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=600,
+    )  # fmt: skip
+    return r.returncode, r.stdout.decode("utf-8") + r.stderr.decode("utf-8", errors="replace")
+
+
+@pytest.mark.timeout(3600)
+def test_windows_build_works_in_chinese_folders_on_code_page_936(
+    windows: Path, chinese_windows: dict[str, str], tmp_path: Path
+) -> None:
+    """A clerk's year lives in 文档\\政务公开 台账: every path and message is Chinese.
+
+    The program's answers on code page 936 are the same as from source on this
+    machine: the task list, the unit workbooks it writes, the merge of them, the report.
+    """
+    folder = tmp_path / "政务公开 台账"
+    folder.mkdir()
+    db = folder / "二〇一四年.sqlite"
+    shutil.copyfile(ROOT / "data" / "seed.sqlite", db)
+    env = chinese_windows
+
+    code, out = _cli(windows, env, "--db", _windows_path(db), "tasks", "--on", "2014-10-24", "--json")
+    assert code == 0, out
+    source = subprocess.run(
+        [sys.executable, "-m", "gxdesk", "--db", str(db), "tasks", "--on", "2014-10-24", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert source.returncode == 0, source.stderr
+    assert json.loads(out) == json.loads(source.stdout)
+
+    sent = folder / "下发 十月"
+    code, out = _cli(windows, env, "--db", _windows_path(db), "export-units", _windows_path(sent),
+                     "--on", "2014-10-24")  # fmt: skip
+    assert code == 0, out
+    books = sorted(p.name for p in sent.glob("*.xlsx"))
+    assert "2014年政务公开工作进展_市财政局_2014-10.xlsx" in books, books
+    mine, copy = tmp_path / "from source", tmp_path / "copy.sqlite"
+    shutil.copyfile(ROOT / "data" / "seed.sqlite", copy)
+    source = subprocess.run(
+        [sys.executable, "-m", "gxdesk", "--db", str(copy), "export-units", str(mine),
+         "--on", "2014-10-24"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert source.returncode == 0, source.stderr
+    assert books == sorted(p.name for p in mine.glob("*.xlsx"))
+
+    # 市财政局 fills in one row, as its spreadsheet program would save it
+    from exchange_helpers import columns, data_rows, open_for_edit, type_text
+
+    book = sent / "2014年政务公开工作进展_市财政局_2014-10.xlsx"
+    wb = open_for_edit(book)
+    ws = wb["进展填报"]
+    cols, rows = columns(ws), data_rows(ws)
+    key, row = next(iter(rows.items()))
+    ws.cell(row, cols["进展状态"]).value = "推进中"
+    ws.cell(row, cols["完成进度%"]).value = "40"
+    type_text(ws.cell(row, cols["进展情况"]), "已在门户网站“财政资金”专栏公开部门预算")
+    wb.save(book)
+    code, out = _cli(windows, env, "--db", _windows_path(db), "merge", _windows_path(sent))
+    assert code == 0, out
+    assert "\t市财政局\t新进展 1，" in out and "已写入第 1 批：1 条进展" in out, out
+    code, out = _cli(windows, env, "--db", _windows_path(db), "tasks", "--on", "2014-10-24", "--json")
+    assert code == 0, out
+    reported = [t for t in json.loads(out) if "门户网站“财政资金”专栏" in json.dumps(t, ensure_ascii=False)]
+    assert len(reported) == 1, key
+
+    report = folder / "十月 月报.pdf"
+    code, out = _cli(windows, env, "--db", _windows_path(db), "report", _windows_path(report),
+                     "--on", "2014-10-24")  # fmt: skip
+    assert code == 0, out
+    text = subprocess.run(["pdftotext", str(report), "-"], capture_output=True, text=True).stdout
+    assert "推进情况月报" in text
+
+    code, out = _cli(windows, env, "--db", _windows_path(folder / "没有这个.sqlite"), "tasks")
+    assert code == 2
+    assert out.strip().splitlines() == [f"gxdesk: 数据库文件不存在：{_windows_path(folder / '没有这个.sqlite')}"]
+
+
+@pytest.mark.timeout(3600)
+def test_windows_lock_keeps_one_writer_and_a_killed_window_does_not_block(
+    windows: Path, wine: dict[str, str], tmp_path: Path
+) -> None:
+    """The one-writer lock on Windows: ``msvcrt.locking`` and the process check.
+
+    While the window holds the database, a write from ``gxdesk-cli`` is refused
+    in one Chinese line naming the holder; once the window's process is killed
+    (a crash, a power cut of the program), its lock file is left behind but its
+    OS lock is gone, and the next write takes the database over by itself.
+    """
+    db = tmp_path / "gx.sqlite"
+    shutil.copyfile(ROOT / "data" / "seed.sqlite", db)
+    quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    with xvfb() as display:
+        env = {**wine, "DISPLAY": display}
+        subprocess.run(["wineserver", "-k"], env=env, check=False, **quiet)  # type: ignore[call-overload]
+        subprocess.run(["wineserver", "-p", "300"], env=env, check=False, **quiet)  # type: ignore[call-overload]
+        subprocess.run(["wine", "wineboot"], env=env, check=True, timeout=600, **quiet)  # type: ignore[call-overload]
+        proc = subprocess.Popen(["wine", str(windows / "gxdesk.exe"), "--db", _windows_path(db)],
+                                env=env, **quiet)  # type: ignore[call-overload]  # fmt: skip
+        try:
+            find_window(display, proc, timeout=180)
+            assert (tmp_path / "gx.sqlite.lock").exists()
+            code, out = _cli(windows, env, "--db", _windows_path(db), "export-units",
+                             _windows_path(tmp_path / "out"))  # fmt: skip
+            assert code == 2, out
+            lines = out.strip().splitlines()
+            assert len(lines) == 1 and "数据正被" in lines[0] and "请先关闭那边的程序" in lines[0], out
+            assert not (tmp_path / "out").exists()
+            proc.kill()  # the program's process dies with no clean shutdown; Wine's server lives on
+            proc.wait()
+            assert (tmp_path / "gx.sqlite.lock").exists()  # left behind, as after a crash
+            code, out = _cli(windows, env, "--db", _windows_path(db), "export-units",
+                             _windows_path(tmp_path / "out"), "--on", "2014-10-24")  # fmt: skip
+            assert code == 0, out
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            subprocess.run(["wineserver", "-k"], env=env, check=False, **quiet)  # type: ignore[call-overload]
+    assert len(list((tmp_path / "out").glob("*.xlsx"))) > 10

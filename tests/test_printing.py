@@ -9,7 +9,6 @@ in LibreOffice would, and the merge takes it.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from exchange_helpers import ON, ROOT, columns, data_rows, export_all, open_for_edit, type_text
+from exchange_helpers import ON, columns, data_rows, export_all, open_for_edit, type_text
+from libreoffice import run_soffice
 
 from gxdesk.core.workbook_data import ALL_COLUMNS
 from gxdesk.exchange import ledger
@@ -39,33 +39,6 @@ LONG_TEXT = "".join(
 )
 # fits one row of the unit workbook's 进展情况 (which has no rows to continue in)
 ROW_TEXT = LONG_TEXT[:280]
-
-
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    assert found, "LibreOffice (soffice) is missing: bash scripts/test.sh installs it"
-    return found
-
-
-def _run_soffice(work: Path, *args: str) -> None:
-    """LibreOffice with a profile of its own (others may run it at the same time) and
-    fontconfig that also sees the program's CJK font, as on a machine without one."""
-    conf = work / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"<dir>{ROOT / 'resources' / 'fonts'}</dir><cachedir>{work / 'fc'}</cachedir>"
-        "</fontconfig>",
-        encoding="utf-8",
-    )
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
-    subprocess.run(
-        [_soffice(), "--headless", f"-env:UserInstallation={(work / 'profile').as_uri()}", *args],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env=env,
-    )
 
 
 @dataclass(frozen=True)
@@ -144,7 +117,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     book = work / "unit.xlsx"
     shutil.copy(unit_book, book)
     ledger_book = export_plan(db, work / "ledger.xlsx", on=ON)
-    _run_soffice(work, "--convert-to", "pdf", "--outdir", str(work), str(book), str(ledger_book))
+    run_soffice(work, "--convert-to", "pdf", "--outdir", str(work), str(book), str(ledger_book))
     yield {
         "db": db,
         "work": work,
@@ -216,7 +189,7 @@ def test_a_workbook_resaved_by_libreoffice_still_merges(printed) -> None:  # typ
     wb.save(path)
     resaved = work / "resaved"
     resaved.mkdir()
-    _run_soffice(
+    run_soffice(
         work, "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved), str(path)
     )
     plan = preview_merge(db, [resaved / path.name], on=ON)

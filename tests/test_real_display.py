@@ -118,14 +118,53 @@ def test_gui_without_any_display_says_so_in_one_chinese_line_and_exits_2(tmp_pat
 
 
 def test_no_display_reason_only_where_qt_would_need_one():
-    from gxdesk.cli.gui import no_display_reason
+    from gxdesk.cli.display import no_display_reason
 
-    assert no_display_reason({}, "linux") is not None
-    assert no_display_reason({"QT_QPA_PLATFORM": "xcb"}, "linux") is not None
-    assert no_display_reason({"DISPLAY": ":3"}, "linux") is None
-    assert no_display_reason({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
-    assert no_display_reason({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
-    assert no_display_reason({}, "win32") is None
+    def reachable(display: str) -> None:
+        return None
+
+    assert no_display_reason({}, "linux", reachable) is not None
+    assert no_display_reason({"QT_QPA_PLATFORM": "xcb"}, "linux", reachable) is not None
+    assert no_display_reason({"DISPLAY": ":3"}, "linux", reachable) is None
+    assert no_display_reason({"DISPLAY": ":3"}, "linux", lambda d: f"no {d}") == "no :3"
+    assert no_display_reason({"WAYLAND_DISPLAY": "wayland-0"}, "linux", reachable) is None
+    assert no_display_reason({"QT_QPA_PLATFORM": "offscreen"}, "linux", reachable) is None
+    assert no_display_reason({}, "win32", reachable) is None
+
+
+def _unused_display() -> str:
+    """A display number no X server on this machine answers (no socket, no lock file)."""
+    for number in range(240, 400):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+            return f":{number}"
+    raise AssertionError("no free display number")
+
+
+def test_the_probe_tells_a_live_display_from_a_dead_one(xvfb):
+    from gxdesk.cli.display import xcb_problem
+
+    assert xcb_problem(xvfb) is None
+    problem = xcb_problem(_unused_display())
+    assert problem is not None and "无法连接图形显示" in problem
+
+
+def test_gui_on_a_display_nobody_answers_says_so_in_one_chinese_line_and_exits_2(tmp_path):
+    """DISPLAY set but dead (an ssh session without X forwarding): Qt itself would abort, exit 134."""
+    if not LINUX:
+        pytest.skip("X11 only on Linux")
+    display = _unused_display()
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", GXDESK_HOME=str(tmp_path / "home"))
+    env.pop("WAYLAND_DISPLAY", None)
+    db = seed_copy(tmp_path)
+    before = db.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "gxdesk", "--db", str(db), "gui"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"无法连接图形显示 DISPLAY={display}" in lines[0], result.stderr
+    assert db.read_bytes() == before
 
 
 def test_version_prints_the_package_version():

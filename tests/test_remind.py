@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import docx
@@ -11,6 +12,7 @@ from report_helpers import ON, SEED_REPORTS, pdf_fonts, pdf_text, seed_with_prog
 
 from gxdesk.cli import main
 from gxdesk.exchange.notice_docx import render_notice
+from gxdesk.exchange.notice_text import TASK_HEADER, task_rows
 from gxdesk.ops.remind import gather_notices, write_notices
 from gxdesk.ops.report import gather_report
 from gxdesk.store import queries
@@ -134,3 +136,35 @@ def test_a_failed_write_logs_nothing_and_leaves_no_file(db: Database, tmp_path: 
         write_notices(db, tmp_path / "c", on=ON, check=cancel)
     assert list((tmp_path / "c").iterdir()) == []
     assert db.path.read_bytes() == before
+
+
+def test_docx_laid_out_by_a_word_processor_keeps_each_task_on_its_row(
+    db: Database, tmp_path: Path
+) -> None:
+    """The .docx as LibreOffice Writer prints it (WPS and Word read the same widths).
+
+    python-docx alone gives six equal columns: 工作任务 wraps every seven characters,
+    and narrowing the others without narrowing the cells' margins breaks 编号 and
+    到期日 in the middle (8.3 / 1, 6月30 / 日). Each task's number, the start of its
+    name, its deadline, due date and overdue count must stand on one printed line.
+    """
+    from libreoffice import run_soffice
+
+    notice = next(n for n in gather_notices(db, on=ON) if n.unit == "市财政局")
+    written = render_notice(notice, tmp_path / "notice.docx")
+    run_soffice(tmp_path, "--convert-to", "pdf", "--outdir", str(tmp_path), str(written))
+    printed = tmp_path / "notice.pdf"
+    layout = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(printed), "-"],
+                            check=True, capture_output=True, text=True).stdout  # fmt: skip
+    lines = [squeeze(line) for line in layout.splitlines()]
+    assert any(all(h in line for h in TASK_HEADER) for line in lines), lines
+    rows = task_rows(notice)
+    assert len(rows) == len(notice.tasks) >= 3
+    for seq, name, words, due, overdue, _chased in rows:
+        # the name's first ten characters share the row's first line (six equal columns hold seven)
+        cells = [squeeze(c) for c in (seq, name[:10], words, due, overdue)]
+        assert any(all(c in line for c in cells) for line in lines), (cells, lines)
+    names = squeeze(pdf_text(printed))
+    for _seq, name, *_ in rows:
+        assert squeeze(name) in names
+    assert all(emb == "yes" for _font, emb in pdf_fonts(printed))

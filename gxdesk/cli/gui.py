@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from gxdesk.cli.common import CliError, parse_date, parse_size
-
-#: Qt platforms that need a display server (the ones a Linux desktop picks by default).
-DISPLAY_PLATFORMS = ("", "xcb", "wayland")
+from gxdesk.cli.display import no_display_reason
 
 
 def register(sub: Any) -> None:
@@ -24,27 +19,6 @@ def register(sub: Any) -> None:
         "--size", type=parse_size, default=(1600, 1000), metavar="宽x高", help="截图尺寸，如 1600x1000"
     )
     g.set_defaults(func=cmd_gui)
-
-
-def no_display_reason(
-    environ: Mapping[str, str] = os.environ, platform: str = sys.platform
-) -> str | None:
-    """Why a window cannot open here, or None.
-
-    On Linux with neither ``DISPLAY`` nor ``WAYLAND_DISPLAY`` Qt aborts the
-    process (exit 134) with an English message; this says it first, in one line.
-    """
-    if not platform.startswith("linux"):
-        return None
-    qpa = environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0].strip().lower()
-    if qpa not in DISPLAY_PLATFORMS:  # offscreen, vnc, eglfs…: no display server needed
-        return None
-    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        "没有可用的图形显示（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开窗口；"
-        "如需离屏截图：gxdesk gui --screenshot 输出.png"
-    )
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

@@ -17,13 +17,17 @@ from typing import TYPE_CHECKING
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from gxdesk.exchange.notice_text import (
     REPLY_ROWS,
     REPLY_TITLE,
+    REPLY_WIDTHS_MM,
+    TASK_CENTERED,
     TASK_HEADER,
+    TASK_WIDTHS_MM,
     TITLE,
     body_paragraphs,
     cn_date,
@@ -33,6 +37,7 @@ from gxdesk.exchange.notice_text import (
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     from gxdesk.core.documents import Notice
@@ -61,9 +66,43 @@ def _para(doc: DocxDocument, text: str, font: str = FANGSONG, size: float = 16, 
     return p
 
 
-def _cell(cell, text: str, font: str = FANGSONG, size: float = 10.5) -> None:  # type: ignore[no-untyped-def]
+def _cell(cell, text: str, font: str = FANGSONG, size: float = 10.5, *,  # type: ignore[no-untyped-def]
+          center: bool = False) -> None:  # fmt: skip
     cell.text = ""
     _run(cell.paragraphs[0], text, font, size)
+    if center:
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _fixed_widths(table: Table, widths_mm: tuple[int, ...]) -> None:
+    """Give the columns their widths the way every word processor reads them.
+
+    python-docx makes equal columns. LibreOffice and WPS lay a table out by its
+    grid (``w:gridCol``), Word by each cell's ``w:tcW``; a fixed layout keeps Word
+    from re-fitting the columns to their text. All three are set, and the cells'
+    side margins narrowed from the word processors' 1.9 mm to the PDF's 1 mm, so
+    an 8.31 or a 6月30日 stays on one line.
+    """
+    table.autofit = False
+    margins = OxmlElement("w:tblCellMar")  # 1 mm each side, as the PDF's cells have
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), "57")
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    table._tbl.tblPr.append(margins)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+def _repeat_header(table: Table) -> None:
+    """The header row again on every page the table runs onto (``w:tblHeader``)."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    tr_pr.append(flag)
 
 
 def render_notice(n: Notice, out: Path) -> Path:
@@ -91,17 +130,20 @@ def render_notice(n: Notice, out: Path) -> Path:
         table = doc.add_table(rows=1 + len(rows), cols=len(TASK_HEADER))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _fixed_widths(table, TASK_WIDTHS_MM)
+        _repeat_header(table)
         for i, h in enumerate(TASK_HEADER):
-            _cell(table.rows[0].cells[i], h, HEITI)
+            _cell(table.rows[0].cells[i], h, HEITI, center=True)
         for r, row in enumerate(rows, 1):
             for i, v in enumerate(row):
-                _cell(table.rows[r].cells[i], v)
+                _cell(table.rows[r].cells[i], v, center=i in TASK_CENTERED)
     _para(doc, contact_line(n), indent=True)
     _para(doc, n.office.name, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, cn_date(n.on), align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, REPLY_TITLE, HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
     reply = doc.add_table(rows=2 + len(REPLY_ROWS), cols=2)
     reply.style = "Table Grid"
+    _fixed_widths(reply, REPLY_WIDTHS_MM)
     labels = ["承办单位", *REPLY_ROWS, "填报人及电话"]
     for r, label in enumerate(labels):
         _cell(reply.rows[r].cells[0], label, HEITI, 12)

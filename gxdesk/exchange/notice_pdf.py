@@ -14,7 +14,10 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from gxdesk.exchange.notice_text import (
     REPLY_ROWS,
     REPLY_TITLE,
+    REPLY_WIDTHS_MM,
+    TASK_CENTERED,
     TASK_HEADER,
+    TASK_WIDTHS_MM,
     TITLE,
     body_paragraphs,
     cn_date,
@@ -45,8 +48,8 @@ def notice_story(n: Notice, fonts: FontSet) -> list[Flowable]:
             st.table(
                 list(TASK_HEADER),
                 task_rows(n),
-                [w * mm for w in (12, 56, 26, 20, 20, 22)],
-                center=frozenset({0, 3, 4, 5}),
+                [w * mm for w in TASK_WIDTHS_MM],
+                center=TASK_CENTERED,
             )  # fmt: skip
         )
     story.append(st.p(contact_line(n), st.body))
@@ -61,7 +64,7 @@ def notice_story(n: Notice, fonts: FontSet) -> list[Flowable]:
     rows += [[st.p(r, label), ""] for r in REPLY_ROWS]
     rows += [[st.p("填报人及电话", label), ""]]
     heights = [None, 30 * mm, 22 * mm, 22 * mm, 12 * mm, 12 * mm]
-    reply = Table(rows, colWidths=[34 * mm, 122 * mm], rowHeights=heights)
+    reply = Table(rows, colWidths=[w * mm for w in REPLY_WIDTHS_MM], rowHeights=heights)
     reply.setStyle(
         TableStyle(
             [

@@ -10,8 +10,15 @@ if TYPE_CHECKING:
 
 TITLE = "催办通知单"
 TASK_HEADER = ("编号", "工作任务", "完成时限", "到期日", "逾期工作日", "此前催办")
+#: The task table's column widths in mm (156 mm: the type area of an A4 公文 page);
+#: the task's name gets the room, as the PDF and the .docx both lay it out.
+TASK_WIDTHS_MM = (13, 53, 24, 22, 22, 22)
+#: Columns centred in the task table (编号 and the figures).
+TASK_CENTERED = frozenset({0, 3, 4, 5})
 REPLY_TITLE = "反馈回执"
 REPLY_ROWS = ("工作进展", "未完成原因", "下一步措施", "预计完成时间")
+#: The 反馈回执's label and answer columns, in mm.
+REPLY_WIDTHS_MM = (34, 122)
 
 
 def cn_date(d: dt.date) -> str:

@@ -97,6 +97,44 @@ def _drawing(width: float, height: float, st: Styles) -> Drawing:
     return d
 
 
+def _stack(
+    chart: VerticalBarChart | HorizontalBarChart,
+    st: Styles,
+    names: list[str],
+    name_size: float,
+    fills: tuple[colors.Color, ...],
+) -> None:
+    """The look both report charts share: stacked bars on a light grid, in the body face."""
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.categoryNames = names
+    chart.categoryAxis.labels.fontName = st.fonts.body
+    chart.categoryAxis.labels.fontSize = name_size
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.forceZero = 1
+    chart.valueAxis.labels.fontName = st.fonts.body
+    chart.valueAxis.labels.fontSize = 9
+    chart.valueAxis.visibleGrid = 1
+    chart.valueAxis.gridStrokeColor = colors.Color(0.85, 0.85, 0.85)
+    for i, colour in enumerate(fills):
+        chart.bars[i].fillColor = colour
+        chart.bars[i].strokeColor = None
+
+
+def _legend(
+    st: Styles, x: float, y: float, step: float, pairs: list[tuple[colors.Color, str]]
+) -> Legend:
+    """One row of colour keys, right-aligned text in the body face."""
+    legend = Legend()
+    legend.x, legend.y = x, y
+    legend.columnMaximum = 1
+    legend.deltax = step
+    legend.fontName = st.fonts.body
+    legend.fontSize = 10.5
+    legend.alignment = "right"
+    legend.colorNamePairs = pairs
+    return legend
+
+
 def _category_chart(data: ReportData, st: Styles, width: float) -> Drawing:
     cats = data.categories
     height = 62 * mm
@@ -109,29 +147,10 @@ def _category_chart(data: ReportData, st: Styles, width: float) -> Drawing:
         [c.in_progress for c in cats],
         [c.not_started for c in cats],
     ]
-    chart.categoryAxis.style = "stacked"
-    chart.categoryAxis.categoryNames = [chinese_number(c.seq) for c in cats]
-    chart.categoryAxis.labels.fontName = st.fonts.body
-    chart.categoryAxis.labels.fontSize = 10.5
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontName = st.fonts.body
-    chart.valueAxis.labels.fontSize = 9
-    chart.valueAxis.forceZero = 1
-    chart.valueAxis.visibleGrid = 1
-    chart.valueAxis.gridStrokeColor = colors.Color(0.85, 0.85, 0.85)
-    for i, colour in enumerate((GREEN, BLUE, GREY)):
-        chart.bars[i].fillColor = colour
-        chart.bars[i].strokeColor = None
+    _stack(chart, st, [chinese_number(c.seq) for c in cats], 10.5, (GREEN, BLUE, GREY))
     d.add(chart)
-    legend = Legend()
-    legend.x, legend.y = 16 * mm, height - 2 * mm
-    legend.columnMaximum = 1
-    legend.deltax = 26 * mm
-    legend.fontName = st.fonts.body
-    legend.fontSize = 10.5
-    legend.alignment = "right"
-    legend.colorNamePairs = [(GREEN, "已完成"), (BLUE, "推进中"), (GREY, "未启动")]
-    d.add(legend)
+    d.add(_legend(st, 16 * mm, height - 2 * mm, 26 * mm,
+                  [(GREEN, "已完成"), (BLUE, "推进中"), (GREY, "未启动")]))  # fmt: skip
     d.add(String(width / 2, 3 * mm, "各类别任务完成情况（项）", fontName=st.fonts.hei,
                  fontSize=10.5, textAnchor="middle"))  # fmt: skip
     return d
@@ -147,30 +166,11 @@ def _lights_chart(data: ReportData, st: Styles, width: float) -> tuple[Drawing, 
     chart.x, chart.y = 38 * mm, 14 * mm
     chart.width, chart.height = width - 44 * mm, len(shown) * row
     chart.data = [[u.red for u in shown], [u.yellow for u in shown], [u.green for u in shown]]
-    chart.categoryAxis.style = "stacked"
-    chart.categoryAxis.categoryNames = [u.name for u in shown]
-    chart.categoryAxis.labels.fontName = st.fonts.body
-    chart.categoryAxis.labels.fontSize = 9
+    _stack(chart, st, [u.name for u in shown], 9, (RED, YELLOW, GREEN))
     chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.forceZero = 1
-    chart.valueAxis.labels.fontName = st.fonts.body
-    chart.valueAxis.labels.fontSize = 9
-    chart.valueAxis.visibleGrid = 1
-    chart.valueAxis.gridStrokeColor = colors.Color(0.85, 0.85, 0.85)
-    for i, colour in enumerate((RED, YELLOW, GREEN)):
-        chart.bars[i].fillColor = colour
-        chart.bars[i].strokeColor = None
     d.add(chart)
-    legend = Legend()
-    legend.x, legend.y = 40 * mm, height - 2 * mm
-    legend.columnMaximum = 1
-    legend.deltax = 24 * mm
-    legend.fontName = st.fonts.body
-    legend.fontSize = 10.5
-    legend.alignment = "right"
-    legend.colorNamePairs = [(RED, "红灯"), (YELLOW, "黄灯"), (GREEN, "绿灯")]
-    d.add(legend)
+    d.add(_legend(st, 40 * mm, height - 2 * mm, 24 * mm,
+                  [(RED, "红灯"), (YELLOW, "黄灯"), (GREEN, "绿灯")]))  # fmt: skip
     d.add(String(width / 2, 3 * mm, "各单位任务红黄绿灯情况（项）", fontName=st.fonts.hei,
                  fontSize=10.5, textAnchor="middle"))  # fmt: skip
     return d, len(ranked)
