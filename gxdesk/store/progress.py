@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from gxdesk.core.model import Status
 from gxdesk.core.status import derive_status
 from gxdesk.core.workbook_data import UnitReport
-from gxdesk.store.chunks import id_lists
+from gxdesk.store.chunks import chunk_size, id_lists
 from gxdesk.store.plans import sql_datetime
 from gxdesk.store.schema import Progress
 
@@ -62,7 +62,8 @@ def add_reports(
     now = dt.datetime.now().replace(microsecond=0)
     conn = session.connection()
     info: dict[int, tuple[int, int]] = {}
-    for marks in id_lists(sorted({r.assignment_id for r in reports})):
+    size = chunk_size(_server_keeps_status(session))
+    for marks in id_lists(sorted({r.assignment_id for r in reports}), size):
         for a_id, task_id, version in conn.exec_driver_sql(
             f"SELECT id, task_id, version FROM assignment WHERE id IN ({marks})"
         ).fetchall():  # fetchall: iterating the Result row by row cost ~3 µs a row

@@ -114,7 +114,7 @@ def _to_server(
     import psycopg
 
     from gxdesk.store.server.connect import ServerError, connect, explain
-    from gxdesk.store.server.database import open_server
+    from gxdesk.store.server.database import analyze, open_server
     from gxdesk.store.server.ddl import WRITE_LOCK
 
     open_server(url).close()  # the schema, created or checked
@@ -139,6 +139,7 @@ def _to_server(
                 counts[table] = len(rows)
                 if progress:
                     progress(table, len(rows))
+            analyze(conn, [f'"{table}"' for table, _c, _s in tables()])
     except psycopg.Error as exc:
         raise ServerError(explain(exc, url)) from None
     finally:
