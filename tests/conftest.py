@@ -64,3 +64,10 @@ def xvfb():  # type: ignore[no-untyped-def]
         pytest.fail(f"missing {', '.join(missing)}: install xvfb and xdotool (scripts/test.sh does)")
     with xvfb_display() as display:
         yield display
+
+
+from pg_helpers import pg_server, pg_url  # noqa: E402, F401  (fixtures for the server tests)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "pg: needs the PostgreSQL server the tests start (pg_helpers)")

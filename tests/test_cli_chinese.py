@@ -19,10 +19,10 @@ from gxdesk.cli.common import CliError, Parser
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 #: Names that are the program's own interface, not prose: they stay as typed.
 OWN_NAMES = re.compile(
-    r"--?[a-z][a-z-]*|gxdesk|import-plan|export-units|export-plan|"
+    r"--?[a-z][a-z-]*|gxdesk|import-plan|export-units|export-plan|copy-to|grant-lead|grant-unit|"
     r"\b(?:gui|tasks|calendar|merge|check|backup|restore|report|remind|red|yellow|green|table|gantt|"
     r"files|file|dir|out|UNIT|ON|DB|FILE|DIR|OUT|YEAR|ISSUED|VIEW|SCREENSHOT|SIZE|WxH|"
-    r"NOTE|HOLIDAY|WORKDAY|DATE|xlsx|docx|txt|pdf|png|PNG|PDF|JSON|json|YYYY|MM|DD)\b"
+    r"NOTE|HOLIDAY|WORKDAY|DATE|xlsx|docx|txt|pdf|png|PNG|PDF|JSON|json|YYYY|MM|DD|postgresql|sqlite)\b"
 )
 
 

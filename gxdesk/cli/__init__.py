@@ -13,19 +13,33 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from gxdesk import __version__
-from gxdesk.cli import argparse_zh, exchange, gantt, gui, maintenance, plan, report, selftest
-from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser
+from gxdesk.cli import (
+    argparse_zh,
+    exchange,
+    gantt,
+    gui,
+    maintenance,
+    plan,
+    report,
+    selftest,
+    server,
+)
+from gxdesk.cli.common import EXIT_BAD_INPUT, CliError, Parser, db_arg
 
-GROUPS = (gui, plan, exchange, maintenance, report, gantt)
+GROUPS = (gui, plan, exchange, maintenance, report, gantt, server)
 
 
 def build_parser() -> argparse.ArgumentParser:
     argparse_zh.install()
     p = Parser(prog="gxdesk", description="政务公开工作台账")
-    p.add_argument("--db", type=Path, metavar="数据库", help="数据库文件（默认：用户自己的数据库）")
+    p.add_argument(
+        "--db",
+        type=db_arg,
+        metavar="数据库",
+        help="数据库文件，或服务器 postgresql://用户@主机:端口/库名（默认：用户自己的数据库）",
+    )
     p.add_argument(
         "--version", action="version", version=f"gxdesk {__version__}", help="显示版本号并退出"
     )
@@ -79,10 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gxdesk: 已取消", file=sys.stderr)
         return 130
-    except Exception as exc:  # a failing disk or file: one line, never a traceback
+    except Exception as exc:  # a failing disk or file, a server's refusal: one line, no traceback
         from gxdesk.store.errors import describe
+        from gxdesk.store.server.reasons import server_failure
 
-        line = describe(exc)
+        line = server_failure(exc) or describe(exc)
         if line is None:
             raise
         print(f"gxdesk: {line}", file=sys.stderr)

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import sys
 import unicodedata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
@@ -96,6 +97,14 @@ class Parser(argparse.ArgumentParser):
         raise CliError(f"参数错误：{message}")
 
 
+def db_arg(text: str) -> str | Path:
+    """``--db``: a file, or a ``postgresql://`` server address (kept as typed: a Path
+    would fold its ``//``)."""
+    if text.lower().startswith(("postgresql://", "postgres://")):
+        return text
+    return Path(text)
+
+
 def open_db(args: argparse.Namespace, *, write: bool = False) -> Database:
     """The database of ``--db`` (or the user's own, created from the seed on first use).
 
@@ -108,10 +117,15 @@ def open_db(args: argparse.Namespace, *, write: bool = False) -> Database:
     from gxdesk.store.location import sync_warning
 
     path = args.db or default_database()
-    db = open_database(path, create=write)
+    if isinstance(path, str):  # a server address (db_arg)
+        from gxdesk.store.server.database import open_server
+
+        db: Database = open_server(path)
+    else:
+        db = open_database(path, create=write)
     if write:
         db.lock_for_writing()
-        warning = sync_warning(path)
+        warning = None if db.is_server else sync_warning(path)
         if warning:
             print(f"gxdesk: {warning}", file=sys.stderr)
     return db

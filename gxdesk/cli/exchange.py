@@ -117,9 +117,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
                     "核实无误后加 --accept-warnings 再合并"
                 )
         if result is not None and result.batch_id is not None:
-            print(
-                f"已写入第 {result.batch_id} 批：{result.applied} 条进展（备份：{result.backup}）"
-            )
+            saved = f"（备份：{result.backup}）" if result.backup else ""
+            print(f"已写入第 {result.batch_id} 批：{result.applied} 条进展{saved}")
         elif args.dry_run:
             print("预览完毕，未写入数据库（--dry-run）")
         else:

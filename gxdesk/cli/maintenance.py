@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from gxdesk.cli.common import CliError
+from gxdesk.cli.common import CliError, open_db
 
 
 def register(sub: Any) -> None:
@@ -17,6 +17,10 @@ def register(sub: Any) -> None:
     r = sub.add_parser("restore", help="从备份恢复数据库")
     r.add_argument("file", type=Path, metavar="备份文件")
     r.set_defaults(func=cmd_restore)
+
+
+def _is_server(args: argparse.Namespace) -> bool:
+    return isinstance(args.db, str)  # cli.common.db_arg keeps a server address as text
 
 
 def _existing(args: argparse.Namespace) -> Path:
@@ -37,6 +41,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     """The health report; reads only, never migrates or creates (hence no open_db)."""
     from gxdesk.store.health import health_report
 
+    if _is_server(args):  # the server keeps its own integrity; opening checks the schema
+        db = open_db(args)
+        db.close()
+        print(f"服务器数据库可用：{db.label}")
+        return 0
     path = _existing(args)
     lines = health_report(path)
     for line in lines:
@@ -51,6 +60,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from gxdesk.store.backups import make_backup
 
+    if _is_server(args):  # a portable SQLite file of the whole server database
+        from gxdesk.store.server.copy import copy_database
+
+        db = open_db(args)
+        try:
+            copy_database(db, args.out, replace=True)
+        finally:
+            db.close()
+        print(f"已备份到 {args.out}")
+        return 0
     path = _existing(args)
     out = args.out / f"{path.stem}.manual-backup.sqlite" if args.out.is_dir() else args.out
     info = make_backup(path, out)
@@ -63,6 +82,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from gxdesk.store.database import restore_database
     from gxdesk.store.lock import WriterLock
 
+    if _is_server(args):
+        raise CliError("服务器数据库请用 copy-to 把备份文件复制到一个新的空库")
     target = args.db or _default_target()
     if not target.parent.is_dir():
         raise CliError(f"目录不存在：{target.parent}")

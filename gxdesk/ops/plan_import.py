@@ -85,7 +85,8 @@ def save_plan_draft(
     if not as_new:
         with db.reading() as session:
             refuse_existing_copy(session, draft)
-    if queries.plans(db):  # an empty file has nothing a backup could bring back
+    # a server keeps its own backups; an empty file has nothing a backup could bring back
+    if not db.is_server and queries.plans(db):
         rotating_backup(db.path, "import")
     with db.transaction() as session:
         result = save_plan(session, draft, source_name=source_name, as_new=as_new)

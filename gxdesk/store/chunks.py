@@ -13,8 +13,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 CHUNK = 900
+#: a server takes long lists, and each statement is a round trip with a plan of its own:
+#: a 100-workbook merge asked 226 lists of 900 in 5 s where 5 lists of 50,000 take 0.5 s
+SERVER_CHUNK = 50_000
 
 T = TypeVar("T")
+
+
+def chunk_size(on_server: bool) -> int:
+    """How many ids one ``IN (…)`` list may hold on this back end."""
+    return SERVER_CHUNK if on_server else CHUNK
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:

@@ -220,6 +220,8 @@ def _identity(path: Path) -> tuple[int, int] | None:
 class Database:
     """An open gxdesk file: plain sqlite3 for reading lists, SQLAlchemy for writing."""
 
+    is_server = False  # a PostgreSQL server (gxdesk.store.server) rather than this file
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._engine: tuple[Engine, sessionmaker[Session]] | None = None
@@ -247,6 +249,11 @@ class Database:
             lock.acquire(force=force)
             self._writer = lock
             self.lock_kind = kind
+
+    @property
+    def label(self) -> str:
+        """What the clerk sees as the database's name (the file's)."""
+        return self.path.name
 
     def _orm(self) -> tuple[Engine, sessionmaker[Session]]:
         with self._lock:
@@ -334,6 +341,8 @@ class Database:
 
 def open_database(path: str | Path, *, create: bool = True, tidy: bool = True) -> Database:
     """Open (migrating as needed) the gxdesk database at ``path``.
+
+    (A ``postgresql://`` server: :func:`gxdesk.store.server.database.open_server`.)
 
     Only a caller that writes passes ``create=True``: a read on a mistyped path
     must not leave a new empty database behind (nor grow a zero-byte file into one).

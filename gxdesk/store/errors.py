@@ -3,7 +3,8 @@
 SQLite reports why it failed in English (``database is locked``, ``disk I/O
 error`` …); the command line and the window both show :func:`describe` of the
 exception, so each reason is translated here once. Only failures of the file
-and the disk are described; anything else is a bug and is left to propagate.
+and the disk — or of the server and its refusals, in the server mode — are
+described; anything else is a bug and is left to propagate.
 """
 
 from __future__ import annotations
@@ -83,5 +84,7 @@ def describe(exc: BaseException) -> str | None:
         return f"文件操作失败：{os_reason(exc)}"
     err = _sqlite_error(exc)
     if err is None:
-        return None
+        from gxdesk.store.server.reasons import server_failure
+
+        return server_failure(exc)  # a server's refusal (a unit's account, the server away)
     return f"数据库操作失败，未做任何改动（{sqlite_reason(err)}）"

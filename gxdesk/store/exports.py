@@ -190,9 +190,9 @@ def latest_reports(
                 f"SELECT {queries._PROGRESS_COLUMNS}, p.export_id FROM progress p"
                 " JOIN unit u ON u.id = p.unit_id"
                 f" WHERE p.assignment_id IN ({marks(len(chunk))}) AND p.unit_id IN ({units})"
-                " AND p.withdrawn = 0 AND p.id = ("
+                " AND p.withdrawn = FALSE AND p.id = ("
                 " SELECT p2.id FROM progress p2 WHERE p2.assignment_id = p.assignment_id"
-                " AND p2.unit_id = p.unit_id AND p2.withdrawn = 0"
+                " AND p2.unit_id = p.unit_id AND p2.withdrawn = FALSE"
                 " ORDER BY p2.reported_at DESC, p2.id DESC LIMIT 1)"
             )
             for r in conn.execute(sql, chunk):

@@ -37,7 +37,8 @@ def office_info(db: Database) -> OfficeInfo:
 def save_office_info(session: Session, info: OfficeInfo) -> None:
     conn = session.connection()
     conn.exec_driver_sql(
-        'INSERT OR REPLACE INTO office_setting ("key", value) VALUES (?, ?)',
+        'INSERT INTO office_setting ("key", value) VALUES (?, ?)'
+        ' ON CONFLICT ("key") DO UPDATE SET value = excluded.value',  # SQLite and PostgreSQL
         [(k, str(v)) for k, v in asdict(info).items()],
     )
 

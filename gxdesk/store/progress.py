@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from gxdesk.core.model import Status
 from gxdesk.core.status import derive_status
 from gxdesk.core.workbook_data import UnitReport
-from gxdesk.store.chunks import id_lists
+from gxdesk.store.chunks import chunk_size, id_lists
 from gxdesk.store.plans import sql_datetime
 from gxdesk.store.schema import Progress
 
@@ -45,7 +45,7 @@ _INSERT_PROGRESS = (
     "INSERT INTO progress (id, assignment_id, task_id, unit_id, period, status, percent, text,"
     " done_on, evidence, problems, contact, phone, reported_at, source, source_file,"
     " source_sha256, export_id, batch_id, assignment_version, withdrawn)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)"
 )
 
 
@@ -62,7 +62,8 @@ def add_reports(
     now = dt.datetime.now().replace(microsecond=0)
     conn = session.connection()
     info: dict[int, tuple[int, int]] = {}
-    for marks in id_lists(sorted({r.assignment_id for r in reports})):
+    size = chunk_size(_server_keeps_status(session))
+    for marks in id_lists(sorted({r.assignment_id for r in reports}), size):
         for a_id, task_id, version in conn.exec_driver_sql(
             f"SELECT id, task_id, version FROM assignment WHERE id IN ({marks})"
         ).fetchall():  # fetchall: iterating the Result row by row cost ~3 µs a row
@@ -89,7 +90,8 @@ def add_reports(
             )
         )  # fmt: skip
     conn.exec_driver_sql(_INSERT_PROGRESS, rows)
-    refresh_status(session, {task_id for task_id, _ in info.values()})
+    if not _server_keeps_status(session):
+        refresh_status(session, {task_id for task_id, _ in info.values()})
     return [row[0] for row in rows]
 
 
@@ -118,7 +120,8 @@ def _set_withdrawn(session: Session, progress_ids: Iterable[int], withdrawn: boo
         return set()
     tasks = tasks_of_reports(session, ids)
     session.execute(update(Progress).where(Progress.id.in_(ids)).values(withdrawn=withdrawn))
-    refresh_status(session, tasks)
+    if not _server_keeps_status(session):
+        refresh_status(session, tasks)
     return tasks
 
 
@@ -150,17 +153,28 @@ EXPECTED_REPORTERS_SQL = (
 _LATEST_COUNTS_SQL = """
 SELECT p.task_id, p.status, count(*) FROM assignment a
 JOIN progress p ON p.assignment_id = a.id
-WHERE a.task_id IN ({marks}) AND a.role != 'cooperating' AND p.withdrawn = 0 AND p.id = (
+WHERE a.task_id IN ({marks}) AND a.role != 'cooperating' AND p.withdrawn = FALSE AND p.id = (
     SELECT p2.id FROM progress p2 WHERE p2.assignment_id = p.assignment_id
-    AND p2.unit_id = p.unit_id AND p2.withdrawn = 0
+    AND p2.unit_id = p.unit_id AND p2.withdrawn = FALSE
     ORDER BY p2.reported_at DESC, p2.id DESC LIMIT 1)
 GROUP BY p.task_id, p.status
 """
 
 
+def _server_keeps_status(session: Session) -> bool:
+    """On a server, a trigger on ``progress`` refreshes the statuses of what was written
+    (:mod:`gxdesk.store.server.status`): a unit's account may not write ``task``."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def refresh_status(session: Session, task_ids: Iterable[int]) -> None:
     """Recompute the derived status of the given tasks from their latest reports."""
     conn = session.connection()
+    if _server_keeps_status(session):
+        from gxdesk.store.server.status import refresh
+
+        refresh(conn, task_ids)
+        return
     changed = []
     for marks in id_lists(sorted(set(task_ids)), 500):
         current: dict[int, str] = {

@@ -86,7 +86,7 @@ FROM task t
 JOIN category c ON c.id = t.category_id
 LEFT JOIN progress p ON p.id = (
     SELECT p2.id FROM progress p2
-    WHERE p2.task_id = t.id AND p2.withdrawn = 0
+    WHERE p2.task_id = t.id AND p2.withdrawn = FALSE
     ORDER BY p2.reported_at DESC, p2.id DESC LIMIT 1)
 LEFT JOIN unit u ON u.id = p.unit_id
 WHERE t.plan_id = ?
@@ -221,9 +221,9 @@ def latest_progress(db: Database, task_ids: Sequence[int]) -> dict[int, list[Pro
             in_list = marks(len(chunk))
             sql = (
                 f"SELECT {_PROGRESS_COLUMNS} FROM progress p JOIN unit u ON u.id = p.unit_id"
-                f" WHERE p.task_id IN ({in_list}) AND p.withdrawn = 0 AND p.id = ("
+                f" WHERE p.task_id IN ({in_list}) AND p.withdrawn = FALSE AND p.id = ("
                 " SELECT p2.id FROM progress p2 WHERE p2.assignment_id = p.assignment_id"
-                " AND p2.unit_id = p.unit_id AND p2.withdrawn = 0"
+                " AND p2.unit_id = p.unit_id AND p2.withdrawn = FALSE"
                 " ORDER BY p2.reported_at DESC, p2.id DESC LIMIT 1)"
                 " ORDER BY p.task_id, p.assignment_id, u.name"
             )
@@ -237,7 +237,7 @@ def progress_history(db: Database, task_id: int) -> list[ProgressView]:
     with db.raw() as conn:
         rows = conn.execute(
             f"SELECT {_PROGRESS_COLUMNS} FROM progress p JOIN unit u ON u.id = p.unit_id"
-            " WHERE p.task_id = ? AND p.withdrawn = 0 ORDER BY p.reported_at DESC, p.id DESC",
+            " WHERE p.task_id = ? AND p.withdrawn = FALSE ORDER BY p.reported_at DESC, p.id DESC",
             (task_id,),
         ).fetchall()
     return [_progress_view(r) for r in rows]

@@ -13,6 +13,10 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gxdesk.store.database import Database
 
 SCREENSHOT_PLATFORM = "offscreen"
 
@@ -33,7 +37,11 @@ def _application() -> object:
 
 
 def build_window(  # type: ignore[no-untyped-def]
-    db_path: Path | None, on: dt.date | None, *, remember: bool = True, single_writer: bool = False
+    db_path: Path | str | None,
+    on: dt.date | None,
+    *,
+    remember: bool = True,
+    single_writer: bool = False,
 ):
     """The application (created if needed), font, translations and an unloaded window.
 
@@ -57,23 +65,33 @@ def build_window(  # type: ignore[no-untyped-def]
         install_translations(app)  # type: ignore[arg-type]
         install_icon(app)  # type: ignore[arg-type]
         app._gxdesk_ready = True  # type: ignore[attr-defined]
-    path = Path(db_path) if db_path else default_database()
-    if single_writer:
-        from gxdesk.ui.single_writer import claim, open_for_window
+    path: Path | None = None  # a server (`gxdesk --db postgresql://…`) is not remembered
+    from gxdesk.store.server.address import is_server_address
 
-        db = open_for_window(path, tidy=False)  # the window tidies in finish()
-        path = db.path
-        try:
-            claim(db)
-        except BaseException:
-            db.close()
-            raise
+    if is_server_address(db_path):
+        from gxdesk.store.server.database import open_server
+
+        assert isinstance(db_path, str)
+
+        db: Database = open_server(db_path)  # several windows share a server: no writer lock
     else:
-        db = open_database(path, tidy=False)  # the window tidies in finish()
+        path = Path(db_path) if db_path else default_database()
+        if single_writer:
+            from gxdesk.ui.single_writer import claim, open_for_window
+
+            db = open_for_window(path, tidy=False)  # the window tidies in finish()
+            path = db.path
+            try:
+                claim(db)
+            except BaseException:
+                db.close()
+                raise
+        else:
+            db = open_database(path, tidy=False)  # the window tidies in finish()
     context = AppContext(db, on=on or dt.date.today(), preferences=load_preferences())
     state = WindowState() if remember else None
     window = MainWindow(context, state)
-    if state is not None:
+    if state is not None and path is not None:
         state.add_recent(path)
         state.set_last_database(path)
     return app, window

@@ -79,6 +79,8 @@ class AppContext(QtCore.QObject):
         self._jobs = jobs  # made on first use: nothing runs off the GUI thread before show
         self.undo_stack = QtGui.QUndoStack(self)
         self.window: WindowShell | None = None
+        # on a server, the unit whose account is logged in (it may only report for it)
+        self.account_unit: str | None = None
 
     @property
     def jobs(self) -> JobRunner:

@@ -267,13 +267,15 @@ class DetailPane(QtWidgets.QWidget):
         previous = self.report_unit.currentText()
         self.report_unit.clear()
         units = {u.id: u for u in queries.units(db)}
+        only = self.context.account_unit  # a unit's own login reports for itself alone
         for a in assigned:
             if a.is_group:
                 group = units.get(a.unit_id)
                 for member in group.members if group else ():
                     m = units[member]
-                    self.report_unit.addItem(f"{m.name}（{a.unit}成员）", (a.id, m.id))
-            else:
+                    if only is None or m.name == only:
+                        self.report_unit.addItem(f"{m.name}（{a.unit}成员）", (a.id, m.id))
+            elif only is None or a.unit == only:
                 self.report_unit.addItem(f"{a.unit}（{a.role.label}）", (a.id, a.unit_id))
         wanted = previous or self.context.preferences.default_unit
         if wanted:

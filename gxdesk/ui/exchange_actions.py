@@ -35,6 +35,8 @@ def install(window: WindowShell, context: AppContext) -> ExchangeActions:
         action = QtGui.QAction(text, window)
         action.triggered.connect(slot)
         menu.addAction(action)
+        if slot != actions.export_plan:  # they write: not for a unit's login on a server
+            actions.lead_only.append(action)
     # A unit with its own gxdesk fills in the workbook it was sent (no database needed).
     menu.addAction(actions.unit_fill.action())
     return actions
@@ -47,6 +49,7 @@ class ExchangeActions:
         self.window = window
         self.context = context
         self.unit_fill = UnitFillActions(window, context)
+        self.lead_only: list[QtGui.QAction] = []
 
     def _ready(self) -> bool:
         if self.context.db is None or self.context.plan_id is None:

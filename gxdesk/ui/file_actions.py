@@ -17,6 +17,7 @@ from gxdesk.ui.settings import WindowState
 
 if TYPE_CHECKING:
     from gxdesk.ops.plan_import import PlanImported
+    from gxdesk.store.database import Database
     from gxdesk.ui.context import AppContext
     from gxdesk.ui.restore_dialog import RestoreDialog
     from gxdesk.ui.shell import WindowShell
@@ -32,6 +33,7 @@ class FileActions:
         self.context = context
         self.state = state
         self.last_job: Job | None = None
+        self.connect_server: Callable[[str], None] | None = None  # set by ui.server_actions
         menu = window.menu_file
         self.open = self._add(
             menu, "打开数据库…", self.open_database, QtGui.QKeySequence.StandardKey.Open
@@ -46,7 +48,7 @@ class FileActions:
         self.backup = self._add(menu, "备份数据库…", self.backup_database)
         self.restore = self._add(menu, "恢复…", self.restore_database)
         menu.addSeparator()
-        self._fill_recent()
+        self.fill_recent()
 
     def _add(
         self,
@@ -94,17 +96,22 @@ class FileActions:
                 db.close()
                 self._fail("无法打开数据库", exc)
                 return False
+        self.use(db)
+        self.state.add_recent(path)
+        self.state.set_last_database(path)
+        self.fill_recent()
+        return True
+
+    def use(self, db: Database) -> None:
+        """Show ``db`` from now on (a file, or a server: ``ui.server_actions``)."""
+        old = self.context.db
         self.context.db = db
         self.context.plan = None
         if old is not None:
             old.close()
         self.context.undo_stack.clear()
-        self.state.add_recent(path)
-        self.state.set_last_database(path)
-        self._fill_recent()
         self.context.reload_plan()
         self.context.notify(RELOAD)
-        return True
 
     def open_database(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(
@@ -125,12 +132,22 @@ class FileActions:
             return
         self.switch_to(target)
 
-    def _fill_recent(self) -> None:
+    def fill_recent(self) -> None:
         self.recent_menu.clear()
         for item in self.state.recent_files():
             action = self.recent_menu.addAction(item)
-            action.triggered.connect(lambda _checked=False, p=item: self.switch_to(Path(p)))
+            action.triggered.connect(lambda _checked=False, p=item: self.open_recent(p))
         self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
+
+    def open_recent(self, item: str) -> None:
+        """A recent file, or a server address (connected as 文件 → 连接服务器数据库… does)."""
+        from gxdesk.store.server.address import is_server_address
+
+        if is_server_address(item):
+            if self.connect_server is not None:
+                self.connect_server(item)
+            return
+        self.switch_to(Path(item))
 
     def backup_database(self) -> None:
         db = self.context.db

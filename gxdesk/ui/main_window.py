@@ -226,6 +226,9 @@ class MainWindow(ChartWindow):
             placeholder.deleteLater()
         self.category_actions = CategoryActions(self.tree, self.context)
         self.file_actions = FileActions(self, self.context, self.state or WindowState())
+        from gxdesk.ui import server_actions
+
+        self.server = server_actions.install(self, self.context, self.file_actions)
         self.exchange = exchange_actions.install(self, self.context)
         self.watcher = ChangeWatcher(self.context, self)  # another program's changes
         self.views.install_menu(self.menu_file, self.menu_view)
@@ -261,9 +264,11 @@ class MainWindow(ChartWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
-        edit.addAction("单位与分组…", lambda: UnitsGroupsDialog(self.context, self).exec())
-        edit.addAction("计划印发日期…", lambda: edit_issue_date(self.context, self))
-        edit.addAction("新建类别…", self.category_actions.add_category)
+        self.lead_only_actions = [  # disabled for a unit's login on a server (server_actions)
+            edit.addAction("单位与分组…", lambda: UnitsGroupsDialog(self.context, self).exec()),
+            edit.addAction("计划印发日期…", lambda: edit_issue_date(self.context, self)),
+            edit.addAction("新建类别…", self.category_actions.add_category),
+        ]
         view = self.menu_view
         view.addAction("设定“今天”…", self._ask_today)
         view.addAction("回到今天", lambda: self.set_today(dt.date.today()))
@@ -271,6 +276,7 @@ class MainWindow(ChartWindow):
         view.addAction("清除筛选", self.filter_bar.reset)
         self.menu_settings.addAction("首选项…", self._preferences)
         self.calendar_action = self.menu_settings.addAction("工作日历…", self.open_calendar)
+        self.lead_only_actions.append(self.calendar_action)
         self.menu_help.addAction("关于…", self.show_about)
 
     def show_about(self) -> None:
@@ -296,7 +302,7 @@ class MainWindow(ChartWindow):
             self.filter_bar.load_units()
         self.filter_bar.forget_unit_tasks()
         plan = ctx.plan
-        db_name = ctx.db.path.name if ctx.db else ""
+        db_name = ctx.db.label if ctx.db else ""
         self.setWindowTitle(window_title(plan.title if plan else None, db_name))
         current = self.current_task_id()
         category = self.tree.current_category()

@@ -136,8 +136,9 @@ class WindowState:
         items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         return [str(v) for v in items if v]
 
-    def add_recent(self, path: Path) -> list[str]:
-        text = str(Path(path).resolve())
+    def add_recent(self, path: Path | str) -> list[str]:
+        """A file (its full path) or a server address — never with a password in it."""
+        text = _remembered(path)
         recent = [text] + [p for p in self.recent_files() if p != text]
         self._s.setValue("state/recent_files", recent[:MAX_RECENT])
         return recent[:MAX_RECENT]
@@ -148,5 +149,22 @@ class WindowState:
     def set_last_database(self, path: Path) -> None:
         self._s.setValue("state/last_database", str(Path(path).resolve()))
 
+    def last_server(self) -> str:
+        """The server address last connected to (offered by 文件 → 连接服务器数据库…)."""
+        return str(self._s.value("state/last_server", "") or "")
+
+    def set_last_server(self, url: str) -> None:
+        self._s.setValue("state/last_server", _remembered(url))
+
     def sync(self) -> None:
         self._s.sync()
+
+
+def _remembered(path: Path | str) -> str:
+    """What the settings keep of a database: a file's full path, a server's address without
+    a password (passwords belong in ~/.pgpass / PGPASSFILE, which libpq reads itself)."""
+    from gxdesk.store.server.address import is_server_address, split_password
+
+    if is_server_address(path):
+        return split_password(str(path))[0]
+    return str(Path(path).resolve())

@@ -17,7 +17,7 @@ from sqlalchemy import insert
 
 from gxdesk.runtime import bulk_work
 from gxdesk.store.backups import remove_backup, rotating_backup
-from gxdesk.store.chunks import id_lists, marks
+from gxdesk.store.chunks import CHUNK, chunk_size, id_lists, marks
 from gxdesk.store.database import Database
 from gxdesk.store.merge.context import report_fingerprints
 from gxdesk.store.merge.records import (
@@ -90,13 +90,16 @@ def _apply(
     chosen = chosen_reports(plan, take_conflicts)
     if not chosen:
         return ApplyResult(None, 0, 0, None)
-    backup = rotating_backup(db.path, "merge", folder=backup_dir).path
+    # a server keeps its own backups (and a file copy of it is ``backup OUT``)
+    backup = None if db.is_server else rotating_backup(db.path, "merge", folder=backup_dir).path
     now = dt.datetime.now().replace(microsecond=0)
     files = {id(f): f for f, _ in chosen}
     try:
         with db.transaction() as session:
             conn = session.connection()
-            _check_basis(conn.exec_driver_sql, plan, chosen, files.values())
+            _check_basis(
+                conn.exec_driver_sql, plan, chosen, files.values(), chunk_size(db.is_server)
+            )
             batch_id = session.execute(
                 insert(MergeBatch).returning(MergeBatch.id),
                 {"created_at": now, "note": note or f"合并 {len(files)} 个文件", "undone_at": None},
@@ -126,7 +129,8 @@ def _apply(
             if check is not None:
                 check()
     except BaseException:
-        remove_backup(backup)  # nothing was written: the backup is not needed
+        if backup is not None:
+            remove_backup(backup)  # nothing was written: the backup is not needed
         raise
     return ApplyResult(batch_id, len(chosen), len(files), backup, tasks)
 
@@ -136,6 +140,7 @@ def _check_basis(
     plan: MergePlan,
     chosen: Sequence[tuple[FilePlan, ReportInput]],
     files: Iterable[FilePlan],
+    size: int = CHUNK,
 ) -> None:
     """Raise StalePlanError if what the chosen reports were decided on has changed."""
     basis = plan.basis
@@ -143,7 +148,7 @@ def _check_basis(
     tasks: dict[int, int] = {}
     assignments: dict[int, int] = {}
     ids = sorted({a for a, _ in pairs})
-    for in_list in id_lists(ids):
+    for in_list in id_lists(ids, size):
         for a_id, task_id, a_version, t_version in execute(
             "SELECT a.id, a.task_id, a.version, t.version FROM assignment a"
             f" JOIN task t ON t.id = a.task_id WHERE a.id IN ({in_list})"
@@ -159,7 +164,7 @@ def _check_basis(
     for task_id, version in tasks.items():
         if task_id in basis.tasks and basis.tasks[task_id] != version:
             changed.append("有任务已被修改")
-    now = report_fingerprints(_Execute(execute), pairs)
+    now = report_fingerprints(_Execute(execute), pairs, size)
     for pair in pairs:
         if now.get(pair, (0, 0)) != basis.reports.get(pair, (0, 0)):
             changed.append("有单位的进展已被录入、撤回或恢复")

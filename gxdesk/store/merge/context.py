@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from gxdesk.core.views import PlanInfo, UnitRow
 from gxdesk.store import queries
-from gxdesk.store.chunks import chunks, id_lists, marks
+from gxdesk.store.chunks import chunk_size, chunks, id_lists, marks
 from gxdesk.store.database import Database
 from gxdesk.store.exports import (
     LatestReport,
@@ -30,22 +30,26 @@ from gxdesk.store.merge.records import PlanBasis
 
 
 def report_fingerprints(
-    conn_or_db: Database | Any, pairs: Iterable[tuple[int, int]]
+    conn_or_db: Database | Any, pairs: Iterable[tuple[int, int]], size: int | None = None
 ) -> dict[tuple[int, int], tuple[int, int]]:
     """(assignment, unit) → (reports not withdrawn, highest id among them); absent: none.
 
     ``conn_or_db`` is a :class:`Database` or anything with a DB-API ``execute``
-    (a raw connection, or the transaction's driver connection in apply)."""
+    (a raw connection, or the transaction's driver connection in apply); ``size``: ids per
+    ``IN (…)`` list (by default the database's own)."""
     pairs = set(pairs)
     ids = sorted({a for a, _ in pairs})
     units = ",".join(str(int(u)) for u in sorted({u for _, u in pairs}))
     found: dict[tuple[int, int], tuple[int, int]] = {}
 
+    if size is None:
+        size = chunk_size(isinstance(conn_or_db, Database) and conn_or_db.is_server)
+
     def run(conn: Any) -> None:
-        for in_list in id_lists(ids):
+        for in_list in id_lists(ids, size):
             for a, u, n, top in conn.execute(
                 "SELECT assignment_id, unit_id, count(*), max(id) FROM progress"
-                f" WHERE assignment_id IN ({in_list}) AND unit_id IN ({units}) AND withdrawn = 0"
+                f" WHERE assignment_id IN ({in_list}) AND unit_id IN ({units}) AND withdrawn = FALSE"
                 " GROUP BY assignment_id, unit_id"
             ):
                 if (a, u) in pairs:
