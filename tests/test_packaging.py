@@ -298,6 +298,20 @@ print(len(found))
 """
 
 
+def _wine_on(display: str, wine: dict[str, str]) -> dict[str, str]:
+    """Wine's server restarted on ``display``, its output elsewhere; the env to run with.
+
+    Wine's desktop and services belong to the server and keep the display (and the
+    pipes) they started with, so a window test restarts them on its own display.
+    """
+    quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    env = {**wine, "DISPLAY": display}
+    subprocess.run(["wineserver", "-k"], env=env, check=False, **quiet)  # type: ignore[call-overload]
+    subprocess.run(["wineserver", "-p", "300"], env=env, check=False, **quiet)  # type: ignore[call-overload]
+    subprocess.run(["wine", "wineboot"], env=env, check=True, timeout=600, **quiet)  # type: ignore[call-overload]
+    return env
+
+
 @pytest.mark.timeout(3600)
 def test_windows_window_opens_under_wine(windows: Path, wine: dict[str, str], tmp_path: Path) -> None:
     helper = tmp_path / "close_windows.py"
@@ -305,12 +319,7 @@ def test_windows_window_opens_under_wine(windows: Path, wine: dict[str, str], tm
     python = Path(wine["WINEPREFIX"]).parent / "python313" / "python.exe"
     quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     with xvfb() as display:
-        env = {**wine, "DISPLAY": display}
-        # Wine's desktop and services belong to the server and keep the display (and
-        # the pipes) they started with: restart them on this display, output elsewhere.
-        subprocess.run(["wineserver", "-k"], env=env, check=False, **quiet)  # type: ignore[call-overload]
-        subprocess.run(["wineserver", "-p", "300"], env=env, check=False, **quiet)  # type: ignore[call-overload]
-        subprocess.run(["wine", "wineboot"], env=env, check=True, timeout=600, **quiet)  # type: ignore[call-overload]
+        env = _wine_on(display, wine)
         # The windowed program has no console: nothing to read from it but its exit code.
         proc = subprocess.Popen(["wine", str(windows / "gxdesk.exe")], env=env, **quiet)  # type: ignore[call-overload]
         try:
@@ -456,10 +465,7 @@ def test_windows_lock_keeps_one_writer_and_a_killed_window_does_not_block(
     shutil.copyfile(ROOT / "data" / "seed.sqlite", db)
     quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     with xvfb() as display:
-        env = {**wine, "DISPLAY": display}
-        subprocess.run(["wineserver", "-k"], env=env, check=False, **quiet)  # type: ignore[call-overload]
-        subprocess.run(["wineserver", "-p", "300"], env=env, check=False, **quiet)  # type: ignore[call-overload]
-        subprocess.run(["wine", "wineboot"], env=env, check=True, timeout=600, **quiet)  # type: ignore[call-overload]
+        env = _wine_on(display, wine)
         proc = subprocess.Popen(["wine", str(windows / "gxdesk.exe"), "--db", _windows_path(db)],
                                 env=env, **quiet)  # type: ignore[call-overload]  # fmt: skip
         try:
